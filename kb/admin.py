@@ -1,0 +1,225 @@
+"""Curation in the Django admin.
+
+Status is never edited as a field: it changes only through the workflow's transitions (list
+actions, or the buttons under the change form), so nothing reaches the public without the
+review step, and every change of status is written to the admin's history.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from .models import (
+    TRANSITIONS,
+    Actor,
+    Category,
+    Citation,
+    Countermeasure,
+    Entry,
+    Indicator,
+    Mitigation,
+    Platform,
+    Source,
+    Stage,
+    Tactic,
+    TargetGroup,
+    Technology,
+    WorkflowError,
+)
+
+TRANSITION_FIELD = "_transition"
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
+    list_editable = ("position",)
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+for vocabulary in (Category, Technology, Platform, Stage, TargetGroup, Actor):
+    admin.site.register(vocabulary, VocabularyAdmin)
+
+
+def transition_action(name: str):
+    """A list action that applies one workflow transition to every selected entry it fits."""
+    transition = TRANSITIONS[name]
+
+    @admin.action(description=f"{transition.label} (selected entries)")
+    def action(modeladmin: EntryAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        changed, skipped = [], []
+        for entry in queryset:
+            if not entry.can_apply(name):
+                skipped.append(entry.public_id)
+                continue
+            entry.apply(name)
+            entry.save()
+            modeladmin.log_change(request, entry, transition.label)
+            changed.append(entry.public_id)
+        if changed:
+            modeladmin.message_user(
+                request, f"{transition.label}: {', '.join(changed)}.", messages.SUCCESS
+            )
+        if skipped:
+            modeladmin.message_user(
+                request,
+                f"“{transition.label}” does not apply to {', '.join(skipped)} "
+                "in their current status; they were left unchanged.",
+                messages.WARNING,
+            )
+
+    action.__name__ = name
+    return action
+
+
+class EntryAdmin(admin.ModelAdmin):
+    """Shared admin for tactics, countermeasures and sources: workflow, IDs, timestamps."""
+
+    change_form_template = "admin/kb/entry_change_form.html"
+    actions = [transition_action(name) for name in TRANSITIONS]
+    list_filter = ("status",)
+    readonly_fields = ("public_id", "status", "published_at", "created_at", "updated_at")
+    list_per_page = 50
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        status_source = obj if obj is not None else self.model()
+        context["workflow_transitions"] = [
+            t for t in TRANSITIONS.values() if status_source.can_apply(t.name)
+        ]
+        context["transition_field"] = TRANSITION_FIELD
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request: HttpRequest, obj: Entry, form, change: bool) -> None:
+        name = request.POST.get(TRANSITION_FIELD, "")
+        if name in TRANSITIONS:
+            try:
+                obj.apply(name)
+            except WorkflowError as error:
+                # The edits are still saved; only the status change is refused.
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(
+                    request, f"{TRANSITIONS[name].label}: {obj.public_id or 'new entry'}."
+                )
+        super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        name = request.POST.get(TRANSITION_FIELD, "")
+        if name in TRANSITIONS:
+            message.append({"changed": {"fields": ["status"], "name": TRANSITIONS[name].label}})
+        return message
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 1
+    fields = ("text", "position")
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 1
+    autocomplete_fields = ("source",)
+    fields = ("source", "quote", "locator", "position")
+
+
+class TacticMitigationInline(admin.TabularInline):
+    model = Mitigation
+    fk_name = "tactic"
+    extra = 1
+    autocomplete_fields = ("countermeasure",)
+    verbose_name = "countermeasure"
+    verbose_name_plural = "countermeasures"
+
+
+class CountermeasureMitigationInline(admin.TabularInline):
+    model = Mitigation
+    fk_name = "countermeasure"
+    extra = 1
+    autocomplete_fields = ("tactic",)
+    verbose_name = "tactic countered"
+    verbose_name_plural = "tactics countered"
+
+
+@admin.register(Tactic)
+class TacticAdmin(EntryAdmin):
+    list_display = ("public_id", "name", "category", "status", "updated_at")
+    list_display_links = ("public_id", "name")
+    list_filter = ("status", "category", "stages", "technologies", "platforms", "target_groups")
+    search_fields = ("public_id", "name", "summary", "indicators__text")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = (
+        "category",
+        "technologies",
+        "platforms",
+        "stages",
+        "target_groups",
+        "related_tactics",
+        "replaced_by",
+    )
+    fieldsets = (
+        (None, {"fields": ("public_id", "name", "slug", "summary", "description")}),
+        (
+            "Classification",
+            {"fields": ("category", "technologies", "platforms", "stages", "target_groups")},
+        ),
+        ("Links", {"fields": ("related_tactics", "replaced_by")}),
+        ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+    )
+    inlines = (IndicatorInline, CitationInline, TacticMitigationInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("category")
+
+
+@admin.register(Countermeasure)
+class CountermeasureAdmin(EntryAdmin):
+    list_display = ("public_id", "name", "response_kind", "status", "updated_at")
+    list_display_links = ("public_id", "name")
+    list_filter = ("status", "response_kind", "actors")
+    search_fields = ("public_id", "name", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("actors", "replaced_by")
+    fieldsets = (
+        (None, {"fields": ("public_id", "name", "slug", "summary", "description")}),
+        ("Classification", {"fields": ("response_kind", "actors")}),
+        ("Links", {"fields": ("replaced_by",)}),
+        ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+    )
+    inlines = (CountermeasureMitigationInline, CitationInline)
+
+
+@admin.register(Source)
+class SourceAdmin(EntryAdmin):
+    list_display = ("public_id", "title", "publisher", "kind", "date_display", "citation_count")
+    list_display_links = ("public_id", "title")
+    list_filter = ("status", "kind")
+    search_fields = ("public_id", "title", "publisher", "authors")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("replaced_by",)
+    fieldsets = (
+        (None, {"fields": ("public_id", "title", "slug", "publisher", "authors", "kind")}),
+        ("Date", {"fields": ("published_on", "date_precision", "dateline")}),
+        ("Where to find it", {"fields": ("url", "archive_url")}),
+        (None, {"fields": ("summary", "replaced_by")}),
+        ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="Date")
+    def date_display(self, source: Source) -> str:
+        return source.date_display
+
+    @admin.display(description="Citations", ordering="citation_count")
+    def citation_count(self, source: Source) -> int:
+        return source.citation_count
+
+
+admin.site.site_header = "Knowledge base curation"
+admin.site.site_title = "kb admin"
+admin.site.index_title = "Curate tactics, countermeasures and sources"

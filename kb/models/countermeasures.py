@@ -1,0 +1,118 @@
+"""Countermeasures: what law enforcement, NGOs, companies and others do against tactics."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from .tactics import Tactic, text_match
+from .workflow import Entry, EntryQuerySet
+
+
+class ResponseKind(models.TextChoices):
+    """How a countermeasure works against a tactic."""
+
+    DETECT = "detect", "Detect"
+    DENY = "deny", "Deny"
+    DISRUPT = "disrupt", "Disrupt"
+    DETER = "deter", "Deter"
+    PREVENT = "prevent", "Prevent"
+    SUPPORT_VICTIMS = "support_victims", "Support victims"
+
+
+class CountermeasureQuerySet(EntryQuerySet):
+    def search(self, words: str) -> CountermeasureQuerySet:
+        """Countermeasures whose ID, name, summary or description contain every word."""
+        condition = text_match(words, ["public_id", "name", "summary", "description"], {})
+        return self.filter(condition) if condition is not None else self
+
+    def for_list(self) -> CountermeasureQuerySet:
+        return self.prefetch_related("actors")
+
+    def for_page(self) -> CountermeasureQuerySet:
+        """Load everything a countermeasure page shows, public relations only."""
+        from .sources import Citation, Source
+
+        return self.select_related("replaced_by").prefetch_related(
+            "actors",
+            Prefetch(
+                "mitigations",
+                queryset=Mitigation.objects.filter(tactic__in=Tactic.objects.published())
+                .select_related("tactic", "tactic__category")
+                .order_by("tactic__name"),
+                to_attr="public_mitigations",
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.filter(source__in=Source.objects.public())
+                .select_related("source")
+                .order_by("position", "pk"),
+                to_attr="public_citations",
+            ),
+        )
+
+
+class Countermeasure(Entry):
+    """A response to one or more tactics, by a kind of actor, as reported by the sources."""
+
+    PUBLIC_ID_PREFIX = "CM"
+
+    name = models.CharField(max_length=200)
+    summary = models.TextField(help_text="One paragraph, plain text, shown in lists and previews.")
+    description = models.TextField(
+        blank=True, help_text="Markdown. Raw HTML is removed when the page is rendered."
+    )
+    response_kind = models.CharField(max_length=20, choices=ResponseKind.choices)
+    actors = models.ManyToManyField(
+        "kb.Actor", blank=True, related_name="countermeasures", help_text="Who applies it."
+    )
+    tactics = models.ManyToManyField(
+        Tactic, through="Mitigation", blank=True, related_name="countermeasures"
+    )
+
+    objects = CountermeasureQuerySet.as_manager()
+
+    class Meta(Entry.Meta):
+        ordering = ["name"]
+        constraints = [
+            *Entry.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(response_kind__in=ResponseKind.values),
+                name="kb_countermeasure_valid_response_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "name"], name="countermeasure_status_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.name}" if self.public_id else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:countermeasure-detail", args=[self.public_id, self.slug])
+
+    def references(self) -> list:
+        from .sources import group_citations
+
+        return group_citations(self.public_citations)
+
+
+class Mitigation(models.Model):
+    """The link between a countermeasure and a tactic it counters, with a note on how."""
+
+    countermeasure = models.ForeignKey(
+        Countermeasure, on_delete=models.CASCADE, related_name="mitigations"
+    )
+    tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="mitigations")
+    note = models.CharField("how it counters the tactic", max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["countermeasure", "tactic"], name="kb_mitigation_unique_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.countermeasure.public_id} counters {self.tactic.public_id}"

@@ -1,0 +1,199 @@
+"""Sources and citations: the evidence behind every claim in the knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from .tactics import text_match
+from .workflow import Entry, EntryQuerySet
+
+
+class SourceKind(models.TextChoices):
+    """What kind of publication a source is, which tells readers how to weigh it."""
+
+    NEWS = "news", "News article"
+    GOVERNMENT_REPORT = "government_report", "Government report"
+    NGO_REPORT = "ngo_report", "NGO report"
+    ACADEMIC = "academic", "Academic publication"
+    OTHER = "other", "Other"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of ``Source.published_on`` is known: many sources give only a month or year."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class SourceQuerySet(EntryQuerySet):
+    def search(self, words: str) -> SourceQuerySet:
+        """Sources whose ID, title, publisher, authors or summary contain every word."""
+        condition = text_match(words, ["public_id", "title", "publisher", "authors", "summary"], {})
+        return self.filter(condition) if condition is not None else self
+
+    def for_page(self) -> SourceQuerySet:
+        """Load a source with the published entries that cite it."""
+        from .countermeasures import Countermeasure
+        from .tactics import Tactic
+
+        return self.select_related("replaced_by").prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.filter(
+                    Q(tactic__in=Tactic.objects.published())
+                    | Q(countermeasure__in=Countermeasure.objects.published())
+                )
+                .select_related("tactic", "countermeasure")
+                .order_by("tactic__name", "countermeasure__name", "position", "pk"),
+                to_attr="public_citations",
+            )
+        )
+
+
+class Source(Entry):
+    """An article or report that documents tactics or countermeasures."""
+
+    PUBLIC_ID_PREFIX = "SR"
+
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    authors = models.CharField(
+        max_length=500, blank=True, help_text="As credited, separated by commas."
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Leave empty when the source does not give a date."
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        help_text="How much of the date is known; the rest of the date is ignored.",
+    )
+    dateline = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The date exactly as the source prints it, when it is not a full date "
+        "(for example a dateline without a year).",
+    )
+    url = models.URLField("URL", max_length=1000, blank=True)
+    archive_url = models.URLField(
+        "archived copy URL",
+        max_length=1000,
+        blank=True,
+        help_text="A copy in a web archive, so the evidence stays reachable if the original moves.",
+    )
+    summary = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta(Entry.Meta):
+        ordering = ["title"]
+        constraints = [
+            *Entry.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="kb_source_valid_kind"
+            ),
+            # A date and its precision come together, or not at all.
+            models.CheckConstraint(
+                condition=(
+                    Q(published_on__isnull=True, date_precision="")
+                    | Q(published_on__isnull=False, date_precision__in=DatePrecision.values)
+                ),
+                name="kb_source_date_has_precision",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "title"], name="source_status_title_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:source-detail", args=[self.public_id, self.slug])
+
+    def clean(self) -> None:
+        if self.published_on and not self.date_precision:
+            raise ValidationError({"date_precision": "Say how much of the date is known."})
+        if self.date_precision and not self.published_on:
+            raise ValidationError({"published_on": "Give the date, or clear its precision."})
+
+    @property
+    def date_display(self) -> str:
+        """The publication date to the precision known, else the dateline, else 'n.d.'."""
+        if self.published_on:
+            formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%B %Y"}
+            if self.date_precision in formats:
+                return self.published_on.strftime(formats[self.date_precision])
+            return f"{self.published_on.day} {self.published_on:%B %Y}"
+        return self.dateline or "n.d."
+
+
+class Citation(models.Model):
+    """A verbatim quote from a source that supports a tactic or a countermeasure."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    tactic = models.ForeignKey(
+        "kb.Tactic", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    countermeasure = models.ForeignKey(
+        "kb.Countermeasure",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    quote = models.TextField(help_text="Copied exactly from the source, word for word.")
+    locator = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where the quote stands in the source, e.g. “paragraph 4” or “p. 12”.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(tactic__isnull=False, countermeasure__isnull=True)
+                    | Q(tactic__isnull=True, countermeasure__isnull=False)
+                ),
+                name="kb_citation_supports_exactly_one_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.locator})" if self.locator else str(self.source)
+
+    @property
+    def entry(self):
+        """The tactic or countermeasure this citation supports."""
+        return self.tactic or self.countermeasure
+
+
+@dataclass
+class Reference:
+    """One numbered entry of a page's reference list: a source and the quotes taken from it."""
+
+    number: int
+    source: Source
+    citations: list[Citation] = field(default_factory=list)
+
+
+def group_citations(citations: list[Citation]) -> list[Reference]:
+    """Number sources in the order they are first cited, each with its quotes."""
+    references: dict[int, Reference] = {}
+    for citation in citations:
+        reference = references.get(citation.source_id)
+        if reference is None:
+            reference = references[citation.source_id] = Reference(
+                len(references) + 1, citation.source
+            )
+        reference.citations.append(citation)
+    return list(references.values())

@@ -1,0 +1,147 @@
+"""Tactics: the ways traffickers use technology, with the red flags that reveal them."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import and_
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+
+from .workflow import Entry, EntryQuerySet
+
+
+def text_match(words: str, fields: list[str], extra: dict[str, models.QuerySet]) -> Q | None:
+    """A condition that every word of ``words`` appears in one of ``fields`` (any case) or in
+    one of the related ``extra`` querysets (which must filter on ``OuterRef('pk')`` and have a
+    ``text`` field). None when there are no words.
+
+    This is the plain substring match that works on every database; ranked full-text search
+    replaces it where it is available.
+    """
+    terms = words.split()
+    if not terms:
+        return None
+    per_term = []
+    for term in terms:
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": term})
+        for related in extra.values():
+            condition |= Exists(related.filter(text__icontains=term))
+        per_term.append(condition)
+    return reduce(and_, per_term)
+
+
+class TacticQuerySet(EntryQuerySet):
+    def search(self, words: str) -> TacticQuerySet:
+        """Tactics whose ID, name, summary, description or indicators contain every word."""
+        condition = text_match(
+            words,
+            ["public_id", "name", "summary", "description"],
+            {"indicators": Indicator.objects.filter(tactic=OuterRef("pk"))},
+        )
+        return self.filter(condition) if condition is not None else self
+
+    def for_list(self) -> TacticQuerySet:
+        """Load what a list row shows, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related("stages", "technologies")
+
+    def for_page(self) -> TacticQuerySet:
+        """Load everything a tactic page shows, public relations only, in a fixed number of
+        queries (no query per row, whatever the number of citations or links)."""
+        from .countermeasures import Countermeasure, Mitigation
+        from .sources import Citation, Source
+
+        return self.select_related("category", "replaced_by").prefetch_related(
+            "technologies",
+            "platforms",
+            "stages",
+            "target_groups",
+            "indicators",
+            Prefetch(
+                "related_tactics",
+                queryset=Tactic.objects.published().select_related("category"),
+                to_attr="public_related_tactics",
+            ),
+            Prefetch(
+                "mitigations",
+                queryset=Mitigation.objects.filter(
+                    countermeasure__in=Countermeasure.objects.published()
+                )
+                .select_related("countermeasure")
+                .prefetch_related("countermeasure__actors")
+                .order_by("countermeasure__name"),
+                to_attr="public_mitigations",
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.filter(source__in=Source.objects.public())
+                .select_related("source")
+                .order_by("position", "pk"),
+                to_attr="public_citations",
+            ),
+        )
+
+
+class Tactic(Entry):
+    """A way in which traffickers use technology, as reported by at least one source."""
+
+    PUBLIC_ID_PREFIX = "TT"
+
+    name = models.CharField(max_length=200)
+    summary = models.TextField(help_text="One paragraph, plain text, shown in lists and previews.")
+    description = models.TextField(
+        blank=True, help_text="Markdown. Raw HTML is removed when the page is rendered."
+    )
+    category = models.ForeignKey("kb.Category", on_delete=models.PROTECT, related_name="tactics")
+    technologies = models.ManyToManyField("kb.Technology", blank=True, related_name="tactics")
+    platforms = models.ManyToManyField(
+        "kb.Platform", blank=True, related_name="tactics", help_text="Platforms it abuses."
+    )
+    stages = models.ManyToManyField(
+        "kb.Stage",
+        blank=True,
+        related_name="tactics",
+        help_text="Stages of the trafficking process where it appears.",
+    )
+    target_groups = models.ManyToManyField(
+        "kb.TargetGroup", blank=True, related_name="tactics", verbose_name="targeted groups"
+    )
+    related_tactics = models.ManyToManyField("self", blank=True, symmetrical=True)
+
+    objects = TacticQuerySet.as_manager()
+
+    class Meta(Entry.Meta):
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "name"], name="tactic_status_name_idx"),
+            models.Index(fields=["status", "-updated_at"], name="tactic_status_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.name}" if self.public_id else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:tactic-detail", args=[self.public_id, self.slug])
+
+    def references(self) -> list:
+        """The page's numbered reference list, from the citations loaded by ``for_page``."""
+        from .sources import group_citations
+
+        return group_citations(self.public_citations)
+
+
+class Indicator(models.Model):
+    """A red flag that NGO staff can spot, suggesting a tactic is in use."""
+
+    tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="indicators")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

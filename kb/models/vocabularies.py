@@ -1,0 +1,77 @@
+"""Controlled vocabularies that classify tactics and countermeasures.
+
+Admins extend them in the admin; each term links to the public list filtered by it.
+"""
+
+from urllib.parse import urlencode
+
+from django.db import models
+from django.urls import reverse
+
+
+class Vocabulary(models.Model):
+    """A term of one controlled vocabulary."""
+
+    #: The list page this vocabulary filters, and the query argument it filters with.
+    LIST_URL_NAME = "kb:tactic-list"
+    FILTER_PARAM = ""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in lists and filters."
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse(self.LIST_URL_NAME)}?{urlencode({self.FILTER_PARAM: self.slug})}"
+
+
+class Category(Vocabulary):
+    """The broad family a tactic belongs to (covert communication, recruitment...)."""
+
+    FILTER_PARAM = "category"
+
+    class Meta(Vocabulary.Meta):
+        verbose_name_plural = "categories"
+
+
+class Technology(Vocabulary):
+    """A technology that tactics use (encryption, proxy servers, GPS, virtual currency...)."""
+
+    FILTER_PARAM = "technology"
+
+    class Meta(Vocabulary.Meta):
+        verbose_name_plural = "technologies"
+
+
+class Platform(Vocabulary):
+    """A kind of online service that tactics abuse (social media, dating apps, gaming...)."""
+
+    FILTER_PARAM = "platform"
+
+
+class Stage(Vocabulary):
+    """A stage of the trafficking process; ``position`` orders them as the process runs."""
+
+    FILTER_PARAM = "stage"
+
+
+class TargetGroup(Vocabulary):
+    """A group of people that tactics target (children, teenage boys, job seekers...)."""
+
+    FILTER_PARAM = "group"
+
+
+class Actor(Vocabulary):
+    """Who applies a countermeasure (law enforcement, NGOs, technology companies...)."""
+
+    LIST_URL_NAME = "kb:countermeasure-list"
+    FILTER_PARAM = "actor"

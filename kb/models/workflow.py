@@ -1,0 +1,201 @@
+"""The editorial life of an entry: public IDs, status and the transitions between statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+
+class Status(models.TextChoices):
+    """Where an entry stands in the editorial workflow.
+
+    Only PUBLISHED entries are listed, counted and searched. A RETIRED entry leaves every
+    list but keeps its page, so links in old course material still land somewhere that
+    explains what happened to it.
+    """
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class WorkflowError(Exception):
+    """A status change that the workflow does not allow from the entry's current status."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of the workflow: which statuses it leaves from and where it leads."""
+
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("send_to_review", "Send to review", frozenset({Status.DRAFT}), Status.IN_REVIEW),
+        # Publishing always passes through review; a retired entry may be reinstated.
+        Transition(
+            "publish", "Publish", frozenset({Status.IN_REVIEW, Status.RETIRED}), Status.PUBLISHED
+        ),
+        Transition(
+            "return_to_draft",
+            "Return to draft",
+            frozenset({Status.IN_REVIEW, Status.PUBLISHED, Status.RETIRED}),
+            Status.DRAFT,
+        ),
+        Transition("retire", "Retire", frozenset({Status.PUBLISHED}), Status.RETIRED),
+    )
+}
+
+
+class PublicIdCounter(models.Model):
+    """The last number handed out for one public ID prefix (TT, CM, SR).
+
+    Numbers only ever go up, so an ID whose entry was deleted is never handed out again.
+    """
+
+    prefix = models.CharField(primary_key=True, max_length=4)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_number}"
+
+
+def format_public_id(prefix: str, number: int) -> str:
+    return f"{prefix}-{number:04d}"
+
+
+def parse_public_id(public_id: str) -> tuple[str, int] | None:
+    """Split 'TT-0012' (any case, any zero padding) into ('TT', 12); None if malformed."""
+    prefix, _, digits = public_id.upper().partition("-")
+    if not prefix.isalpha() or not digits.isdigit() or len(digits) > 9:
+        return None
+    return prefix, int(digits)
+
+
+def allocate_public_id(prefix: str) -> str:
+    """Hand out the next public ID for ``prefix``, safely under concurrent saves.
+
+    The UPDATE takes the row's write lock before the number is read, so two saves at
+    once queue up on both PostgreSQL and SQLite instead of reading the same number.
+    """
+    with transaction.atomic():
+        counters = PublicIdCounter.objects.filter(prefix=prefix)
+        if not counters.update(last_number=F("last_number") + 1):
+            PublicIdCounter.objects.get_or_create(prefix=prefix)
+            counters.update(last_number=F("last_number") + 1)
+        number = counters.values_list("last_number", flat=True).get()
+    return format_public_id(prefix, number)
+
+
+def reserve_public_id(public_id: str) -> None:
+    """Make sure the counter never hands out ``public_id`` again.
+
+    Fixtures and restores load rows with their IDs already set, bypassing allocation.
+    """
+    parsed = parse_public_id(public_id)
+    if parsed is None:
+        return
+    prefix, number = parsed
+    PublicIdCounter.objects.get_or_create(prefix=prefix)
+    PublicIdCounter.objects.filter(prefix=prefix, last_number__lt=number).update(last_number=number)
+
+
+class EntryQuerySet(models.QuerySet):
+    """Visibility rules shared by every kind of entry."""
+
+    def published(self) -> EntryQuerySet:
+        """Entries that appear in lists, counts and search."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def public(self) -> EntryQuerySet:
+        """Entries whose own page anyone may open: published, and retired ones (which say so)."""
+        return self.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
+
+    def visible_to(self, user: User | AnonymousUser) -> EntryQuerySet:
+        """What ``user`` may open: staff preview drafts and entries in review, readers may not."""
+        return self.all() if user.is_staff else self.public()
+
+
+class Entry(models.Model):
+    """What tactics, countermeasures and sources share: a permanent public ID, a slug and a
+    status in the editorial workflow."""
+
+    PUBLIC_ID_PREFIX: str = ""
+
+    public_id = models.CharField(
+        "ID",
+        max_length=16,
+        unique=True,
+        editable=False,
+        help_text="Permanent; assigned on first save and never reused.",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a retired entry: the entry readers should use instead.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the entry was first published."
+    )
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="%(app_label)s_%(class)s_valid_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(replaced_by=F("pk")),
+                name="%(app_label)s_%(class)s_not_replaced_by_itself",
+            ),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.public_id:
+            self.public_id = allocate_public_id(self.PUBLIC_ID_PREFIX)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == Status.RETIRED
+
+    def can_apply(self, transition_name: str) -> bool:
+        return self.status in TRANSITIONS[transition_name].sources
+
+    def apply(self, transition_name: str) -> None:
+        """Move the entry along the workflow (the caller saves it)."""
+        transition = TRANSITIONS[transition_name]
+        if self.status not in transition.sources:
+            raise WorkflowError(
+                f"{self.public_id} is {self.get_status_display().lower()}; "
+                f"“{transition.label}” does not apply to it."
+            )
+        self.status = transition.target
+        if transition.target == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()

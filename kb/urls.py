@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from . import views
+
+# Public IDs look like TT-0001; any case and zero padding is accepted and redirected.
+ENTRY_ID = r"(?P<public_id>[A-Za-z]{2}-[0-9]{1,9})"
+SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
+
+
+def entry_routes(prefix: str, view, name: str) -> list:
+    """The canonical /<prefix>/<ID>/<slug>/ and its short form /<prefix>/<ID>/."""
+    return [
+        re_path(rf"^{prefix}/{ENTRY_ID}/{SLUG}/$", view, name=name),
+        re_path(rf"^{prefix}/{ENTRY_ID}/$", view, name=f"{name}-short"),
+    ]
+
+
+kb_patterns = [
+    path("", views.home, name="home"),
+    path("tactics/", views.tactic_list, name="tactic-list"),
+    *entry_routes("tactics", views.tactic_detail, "tactic-detail"),
+    path("countermeasures/", views.countermeasure_list, name="countermeasure-list"),
+    *entry_routes("countermeasures", views.countermeasure_detail, "countermeasure-detail"),
+    path("sources/", views.source_list, name="source-list"),
+    *entry_routes("sources", views.source_detail, "source-detail"),
+]
+
+urlpatterns = [
+    path("", include((kb_patterns, "kb"))),
+    path("admin/", admin.site.urls),
+]

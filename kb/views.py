@@ -1,0 +1,144 @@
+"""Public pages. Views stay thin: visibility and loading rules live on the querysets,
+filtering in ``filters``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .filters import CountermeasureFilter, KnowledgeBaseFilterSet, SourceFilter, TacticFilter
+from .models import Category, Countermeasure, Entry, Source, Status, Tactic, parse_public_id
+from .models.workflow import format_public_id
+
+LATEST_UPDATES = 6
+
+
+def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    """The requested page of ``queryset``; a missing, malformed or out-of-range page number
+    gives the nearest real page instead of an error."""
+    return Paginator(queryset, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What the knowledge base is, a search box, tactics by category, the latest updates."""
+    published_tactics = Tactic.objects.published().order_by("name")
+    categories = (
+        Category.objects.annotate(
+            tactic_count=Count("tactics", filter=Q(tactics__status=Status.PUBLISHED))
+        )
+        .filter(tactic_count__gt=0)
+        .prefetch_related(Prefetch("tactics", queryset=published_tactics, to_attr="listed"))
+    )
+    latest_tactics = Tactic.objects.published().order_by("-updated_at", "pk")[:LATEST_UPDATES]
+    latest_countermeasures = Countermeasure.objects.published().order_by("-updated_at", "pk")[
+        :LATEST_UPDATES
+    ]
+    latest = sorted(
+        [*latest_tactics, *latest_countermeasures], key=lambda e: e.updated_at, reverse=True
+    )[:LATEST_UPDATES]
+    return render(
+        request,
+        "kb/home.html",
+        {
+            "categories": categories,
+            "latest": latest,
+            "tactic_count": published_tactics.count(),
+            "countermeasure_count": Countermeasure.objects.published().count(),
+            "source_count": Source.objects.published().count(),
+        },
+    )
+
+
+def _entry_list(
+    request: HttpRequest, filterset: KnowledgeBaseFilterSet, template: str
+) -> HttpResponse:
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        template,
+        {"filter": filterset, "page_obj": page, "entries": page.object_list},
+    )
+
+
+def tactic_list(request: HttpRequest) -> HttpResponse:
+    """Published tactics, filtered by the query string."""
+    filterset = TacticFilter(request.GET, queryset=Tactic.objects.published().for_list())
+    return _entry_list(request, filterset, "kb/tactic_list.html")
+
+
+def countermeasure_list(request: HttpRequest) -> HttpResponse:
+    """Published countermeasures, filtered by the query string."""
+    queryset = Countermeasure.objects.published().for_list()
+    return _entry_list(
+        request, CountermeasureFilter(request.GET, queryset=queryset), "kb/countermeasure_list.html"
+    )
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    """Published sources, filtered by the query string."""
+    filterset = SourceFilter(request.GET, queryset=Source.objects.published())
+    return _entry_list(request, filterset, "kb/source_list.html")
+
+
+def _entry_page(
+    request: HttpRequest,
+    queryset: QuerySet,
+    public_id: str,
+    slug: str | None,
+    template: str,
+) -> HttpResponse:
+    """Show one entry at its canonical URL.
+
+    Any other spelling of the same address (lower-case ID, no slug, an old slug) redirects
+    permanently, so links in old course material keep working. Entries that are not public
+    are a plain 404 to readers, indistinguishable from IDs that never existed.
+    """
+    model: type[Entry] = queryset.model
+    parsed = parse_public_id(public_id)
+    if parsed is None or parsed[0] != model.PUBLIC_ID_PREFIX:
+        raise Http404("No such entry.")
+    canonical_id = format_public_id(*parsed)
+    try:
+        entry = queryset.visible_to(request.user).get(public_id=canonical_id)
+    except model.DoesNotExist:
+        raise Http404("No such entry.") from None
+    if public_id != entry.public_id or slug != entry.slug:
+        return redirect(entry, permanent=True)
+    replacement = entry.replaced_by if entry.is_retired else None
+    if replacement is not None and not replacement.is_published:
+        replacement = None
+    return render(
+        request,
+        template,
+        {
+            "entry": entry,
+            "replacement": replacement,
+            "is_preview": not entry.is_published and not entry.is_retired,
+        },
+    )
+
+
+def tactic_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:
+    """A tactic's page: summary, description, indicators, countermeasures, references."""
+    return _entry_page(request, Tactic.objects.for_page(), public_id, slug, "kb/tactic_detail.html")
+
+
+def countermeasure_detail(
+    request: HttpRequest, public_id: str, slug: str | None = None
+) -> HttpResponse:
+    """A countermeasure's page: what it is, who applies it, the tactics it counters."""
+    return _entry_page(
+        request,
+        Countermeasure.objects.for_page(),
+        public_id,
+        slug,
+        "kb/countermeasure_detail.html",
+    )
+
+
+def source_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:
+    """A source's page, with every published entry that cites it and the quotes used."""
+    return _entry_page(request, Source.objects.for_page(), public_id, slug, "kb/source_detail.html")

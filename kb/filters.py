@@ -56,7 +56,9 @@ class TextQueryFilter(django_filters.CharFilter):
     """The free-text query ``q``, delegated to the queryset's own ``search``."""
 
     def __init__(self) -> None:
-        super().__init__(label="Search", max_length=QUERY_MAX_LENGTH, strip=True)
+        super().__init__(
+            label="Search", max_length=QUERY_MAX_LENGTH, strip=True, widget=forms.SearchInput
+        )
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         return qs.search(value) if value else qs

@@ -1,0 +1,25 @@
+"""Load the seed knowledge base into an empty database, and never over curated content."""
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+
+from kb.models import Countermeasure, Source, Tactic
+
+SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
+
+
+class Command(BaseCommand):
+    help = "Load fixtures/seed.json if the knowledge base has no content yet."
+
+    def handle(self, *args, **options) -> None:
+        if Tactic.objects.exists() or Countermeasure.objects.exists() or Source.objects.exists():
+            self.stdout.write("Seed content: skipped, the knowledge base already has content.")
+            return
+        call_command("loaddata", SEED_FIXTURE, verbosity=0)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seed content: loaded {Tactic.objects.count()} tactics, "
+                f"{Countermeasure.objects.count()} countermeasures and "
+                f"{Source.objects.count()} sources."
+            )
+        )

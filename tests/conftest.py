@@ -1,0 +1,110 @@
+"""Small factories and personas shared by the tests.
+
+Each test builds exactly the records it talks about; nothing depends on the seed content
+except the tests of the seed content itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.test import Client
+
+from kb.models import (
+    Actor,
+    Category,
+    Citation,
+    Countermeasure,
+    Mitigation,
+    Platform,
+    Source,
+    Stage,
+    Status,
+    Tactic,
+    TargetGroup,
+    Technology,
+)
+
+_counter = itertools.count(1)
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}-{next(_counter)}"
+
+
+def make_term(model: type, name: str | None = None):
+    """A vocabulary term (category, technology, platform, stage, group or actor)."""
+    name = name or _unique(model.__name__.lower())
+    return model.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+
+
+def make_source(status: str = Status.PUBLISHED, **fields) -> Source:
+    title = fields.pop("title", None) or _unique("Source")
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    return Source.objects.create(title=title, status=status, **fields)
+
+
+def make_tactic(name: str | None = None, status: str = Status.PUBLISHED, **fields) -> Tactic:
+    """A tactic; many-to-many terms may be given as lists (technologies=[...])."""
+    name = name or _unique("Tactic")
+    m2m = {
+        key: fields.pop(key)
+        for key in ("technologies", "platforms", "stages", "target_groups", "related_tactics")
+        if key in fields
+    }
+    fields.setdefault("slug", name.lower().replace(" ", "-"))
+    fields.setdefault("summary", f"Summary of {name}.")
+    fields.setdefault("category", fields.get("category") or make_term(Category))
+    tactic = Tactic.objects.create(name=name, status=status, **fields)
+    for key, values in m2m.items():
+        getattr(tactic, key).set(values)
+    return tactic
+
+
+def make_countermeasure(
+    name: str | None = None, status: str = Status.PUBLISHED, counters=(), actors=(), **fields
+) -> Countermeasure:
+    name = name or _unique("Countermeasure")
+    fields.setdefault("slug", name.lower().replace(" ", "-"))
+    fields.setdefault("summary", f"Summary of {name}.")
+    fields.setdefault("response_kind", "detect")
+    countermeasure = Countermeasure.objects.create(name=name, status=status, **fields)
+    countermeasure.actors.set(actors)
+    for tactic in counters:
+        Mitigation.objects.create(countermeasure=countermeasure, tactic=tactic, note="How.")
+    return countermeasure
+
+
+def cite(entry: Tactic | Countermeasure, source: Source, quote: str = "A quote.", **fields):
+    kind = "tactic" if isinstance(entry, Tactic) else "countermeasure"
+    return Citation.objects.create(source=source, quote=quote, **{kind: entry}, **fields)
+
+
+@pytest.fixture
+def reader() -> Client:
+    """An anonymous reader."""
+    return Client()
+
+
+@pytest.fixture
+def staff_client(django_user_model) -> Client:
+    """A logged-in editor without superuser rights: may preview drafts on the site."""
+    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def terms() -> dict:
+    """One term of every vocabulary, with readable slugs."""
+    return {
+        "category": make_term(Category, "Recruitment"),
+        "other_category": make_term(Category, "Control"),
+        "technology": make_term(Technology, "GPS"),
+        "platform": make_term(Platform, "Dating apps"),
+        "stage": make_term(Stage, "Grooming"),
+        "group": make_term(TargetGroup, "Teenage boys"),
+        "actor": make_term(Actor, "NGOs"),
+    }

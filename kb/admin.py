@@ -8,6 +8,7 @@ review step, and every change of status is written to the admin's history.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
@@ -93,24 +94,18 @@ class EntryAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Entry, form, change: bool) -> None:
         name = request.POST.get(TRANSITION_FIELD, "")
-        if name in TRANSITIONS:
+        transition = TRANSITIONS.get(name)
+        if transition is not None:
             try:
                 obj.apply(name)
             except WorkflowError as error:
                 # The edits are still saved; only the status change is refused.
                 self.message_user(request, str(error), messages.WARNING)
-            else:
-                self.message_user(
-                    request, f"{TRANSITIONS[name].label}: {obj.public_id or 'new entry'}."
-                )
+                transition = None
         super().save_model(request, obj, form, change)
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        message = super().construct_change_message(request, form, formsets, add)
-        name = request.POST.get(TRANSITION_FIELD, "")
-        if name in TRANSITIONS:
-            message.append({"changed": {"fields": ["status"], "name": TRANSITIONS[name].label}})
-        return message
+        if transition is not None:
+            self.log_change(request, obj, transition.label)
+            self.message_user(request, f"{transition.label}: {obj.public_id}.")
 
 
 class IndicatorInline(admin.TabularInline):
@@ -200,6 +195,8 @@ class SourceAdmin(EntryAdmin):
     search_fields = ("public_id", "title", "publisher", "authors")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("replaced_by",)
+    # Links pasted without a scheme are web links; assume the secure one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("public_id", "title", "slug", "publisher", "authors", "kind")}),
         ("Date", {"fields": ("published_on", "date_precision", "dateline")}),

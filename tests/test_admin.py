@@ -1,0 +1,163 @@
+"""Curation through the real admin pages: create, review, publish, retire."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from kb.models import Status, Tactic
+
+from .conftest import make_countermeasure, make_source, make_tactic, make_term
+
+pytestmark = pytest.mark.django_db
+
+
+def inline_management(prefix: str, total: int) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def new_tactic_form(category, technology, source, countermeasure, **extra) -> dict:
+    return {
+        "name": "Fake modelling agency",
+        "slug": "fake-modelling-agency",
+        "summary": "A website offering modelling work that does not exist.",
+        "description": "Described in **Markdown**.",
+        "category": category.pk,
+        "technologies": [technology.pk],
+        **inline_management("indicators", 1),
+        "indicators-0-text": "The agency cannot be found anywhere else.",
+        "indicators-0-position": "0",
+        **inline_management("citations", 1),
+        "citations-0-source": source.pk,
+        "citations-0-quote": "Traffickers create fake business websites",
+        "citations-0-locator": "paragraph 6",
+        "citations-0-position": "0",
+        **inline_management("mitigations", 1),
+        "mitigations-0-countermeasure": countermeasure.pk,
+        "mitigations-0-note": "Seizing the servers takes the site down.",
+        **extra,
+    }
+
+
+def test_admin_creates_reviews_publishes_and_retires_a_tactic(admin_client, reader):
+    from kb.models import Category, Technology
+
+    category, technology = make_term(Category), make_term(Technology)
+    source, countermeasure = make_source(), make_countermeasure("Seize servers")
+
+    response = admin_client.post(
+        "/admin/kb/tactic/add/", new_tactic_form(category, technology, source, countermeasure)
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    tactic = Tactic.objects.get(slug="fake-modelling-agency")
+    assert tactic.status == Status.DRAFT
+    assert tactic.public_id == "TT-0001"
+    assert tactic.indicators.count() == tactic.citations.count() == 1
+    assert list(tactic.countermeasures.all()) == [countermeasure]
+    assert reader.get(tactic.get_absolute_url()).status_code == 404
+
+    # The "Send to review" button under the change form.
+    response = admin_client.post(
+        f"/admin/kb/tactic/{tactic.pk}/change/",
+        {
+            **new_tactic_form(category, technology, source, countermeasure),
+            **inline_management("indicators", 0),
+            **inline_management("citations", 0),
+            **inline_management("mitigations", 0),
+            "_transition": "send_to_review",
+        },
+    )
+    assert response.status_code == 302
+    tactic.refresh_from_db()
+    assert tactic.status == Status.IN_REVIEW
+
+    # The "Publish" bulk action on the list.
+    admin_client.post("/admin/kb/tactic/", {"action": "publish", "_selected_action": [tactic.pk]})
+    tactic.refresh_from_db()
+    assert tactic.status == Status.PUBLISHED
+    assert tactic.published_at is not None
+    assert "Fake modelling agency" in reader.get("/tactics/").text
+    assert reader.get(tactic.get_absolute_url()).status_code == 200
+
+    admin_client.post("/admin/kb/tactic/", {"action": "retire", "_selected_action": [tactic.pk]})
+    tactic.refresh_from_db()
+    assert tactic.status == Status.RETIRED
+    assert "Fake modelling agency" not in reader.get("/tactics/").text
+    assert "This entry is retired" in reader.get(tactic.get_absolute_url()).text
+
+    history = [e.get_change_message() for e in LogEntry.objects.filter(object_id=tactic.pk)]
+    assert any("Publish" in message for message in history)
+    assert any("Retire" in message for message in history)
+
+
+def test_publish_action_skips_entries_that_were_not_reviewed(admin_client):
+    draft = make_tactic(status=Status.DRAFT)
+    response = admin_client.post(
+        "/admin/kb/tactic/", {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert "does not apply to TT-0001" in response.text
+
+
+def test_refused_transition_still_saves_the_edits(admin_client):
+    from kb.models import Category, Technology
+
+    source, countermeasure = make_source(), make_countermeasure()
+    category, technology = make_term(Category), make_term(Technology)
+    form = new_tactic_form(category, technology, source, countermeasure, _transition="publish")
+    response = admin_client.post("/admin/kb/tactic/add/", form, follow=True)
+    tactic = Tactic.objects.get(slug="fake-modelling-agency")
+    assert tactic.status == Status.DRAFT
+    assert "does not apply" in response.text
+
+
+def test_status_cannot_be_set_through_the_form(admin_client):
+    tactic = make_tactic(status=Status.DRAFT)
+    response = admin_client.get(f"/admin/kb/tactic/{tactic.pk}/change/")
+    assert 'name="status"' not in response.text
+    assert 'value="send_to_review"' in response.text
+    assert 'value="publish"' not in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/kb/tactic/",
+        "/admin/kb/tactic/?q=grooming",
+        "/admin/kb/tactic/?status__exact=draft",
+        "/admin/kb/tactic/add/",
+        "/admin/kb/countermeasure/",
+        "/admin/kb/countermeasure/add/",
+        "/admin/kb/source/",
+        "/admin/kb/source/add/",
+        "/admin/kb/category/",
+        "/admin/kb/stage/",
+    ],
+)
+def test_admin_pages_load(admin_client, url):
+    make_tactic("Grooming on gaming platforms")
+    assert admin_client.get(url).status_code == 200
+
+
+def test_autocomplete_finds_related_records(admin_client):
+    make_tactic("Sextortion")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "kb",
+            "model_name": "tactic",
+            "field_name": "related_tactics",
+            "term": "sext",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["TT-0001 Sextortion"]
+
+
+def test_change_form_links_to_the_entry_on_the_site(admin_client):
+    tactic = make_tactic()
+    response = admin_client.get(f"/admin/kb/tactic/{tactic.pk}/change/")
+    assert "View on site" in response.text

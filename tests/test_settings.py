@@ -1,0 +1,77 @@
+"""Settings come from the environment; production refuses to start with unsafe defaults.
+
+Each case starts a fresh interpreter, because settings are read once per process.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kb.settings import BASE_DIR
+
+GOOD_KEY = "k" * 20 + "3f9a-82kd-1o2p-zz8x-qq7w-mm4n-bb6v"
+
+
+def load_settings(env: dict[str, str], expression: str = "settings.DEBUG"):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    code = f"import django; from django.conf import settings; django.setup(); print({expression})"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "kb.settings", **env},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SECRET_KEY is not set"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"SECRET_KEY": "django-insecure-" + "x" * 60}, "at least 50 characters"),
+        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must list"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "kb.example", "CONN_MAX_AGE": "ten"},
+            "whole number",
+        ),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(env, message):
+    result = load_settings({"DEBUG": "0", **env})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_starts_with_real_settings():
+    result = load_settings(
+        {"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "kb.example,www.kb.example"},
+        "settings.DEBUG, settings.ALLOWED_HOSTS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['kb.example', 'www.kb.example']"
+
+
+def test_development_defaults_apply_only_with_debug_on():
+    result = load_settings({"DEBUG": "1"}, "settings.SECRET_KEY.startswith('django-insecure')")
+    assert result.stdout.strip() == "True"
+
+
+def test_database_url_switches_to_postgresql_without_code_change():
+    result = load_settings(
+        {"DEBUG": "1", "DATABASE_URL": "postgres://kbuser@db.example:5433/kb"},
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['PORT']",
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql 5433"
+
+
+def test_default_database_is_a_sqlite_file():
+    result = load_settings({"DEBUG": "1"}, "settings.DATABASES['default']['ENGINE']")
+    assert result.stdout.strip() == "django.db.backends.sqlite3"

@@ -1,0 +1,47 @@
+# kb: `make run` serves the knowledge base, `make test` runs every check.
+# Both create .venv and install the project from pyproject.toml when it is missing or changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install run test lint format migrations-check clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Development server with the seed content; DEBUG=1 unless the environment says otherwise.
+run: export DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py demo_admin --url http://127.0.0.1:$(PORT)
+	@echo "Serving the knowledge base at http://127.0.0.1:$(PORT)/"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Lint, migrations check, then the whole suite on the database DATABASE_URL names
+# (SQLite when unset).
+test: export DEBUG ?= 1
+test: install lint migrations-check
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: export DEBUG ?= 1
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info

@@ -9,7 +9,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from kb.models import (
     Actor,
@@ -79,6 +81,13 @@ def make_countermeasure(
 def cite(entry: Tactic | Countermeasure, source: Source, quote: str = "A quote.", **fields):
     kind = "tactic" if isinstance(entry, Tactic) else "countermeasure"
     return Citation.objects.create(source=source, quote=quote, **{kind: entry}, **fields)
+
+
+def count_queries(client: Client, url: str) -> int:
+    """How many SQL queries rendering ``url`` takes (the page must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
 
 
 @pytest.fixture

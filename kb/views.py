@@ -107,18 +107,7 @@ def _entry_page(
         raise Http404("No such entry.") from None
     if public_id != entry.public_id or slug != entry.slug:
         return redirect(entry, permanent=True)
-    replacement = entry.replaced_by if entry.is_retired else None
-    if replacement is not None and not replacement.is_published:
-        replacement = None
-    return render(
-        request,
-        template,
-        {
-            "entry": entry,
-            "replacement": replacement,
-            "is_preview": not entry.is_published and not entry.is_retired,
-        },
-    )
+    return render(request, template, {"entry": entry})
 
 
 def tactic_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:

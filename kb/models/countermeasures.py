@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from .tactics import Tactic, text_match
+from .tactics import Tactic
 from .workflow import Entry, EntryQuerySet
 
 
@@ -24,8 +24,7 @@ class ResponseKind(models.TextChoices):
 class CountermeasureQuerySet(EntryQuerySet):
     def search(self, words: str) -> CountermeasureQuerySet:
         """Countermeasures whose ID, name, summary or description contain every word."""
-        condition = text_match(words, ["public_id", "name", "summary", "description"], {})
-        return self.filter(condition) if condition is not None else self
+        return self.containing_every_word(words, ["public_id", "name", "summary", "description"])
 
     def for_list(self) -> CountermeasureQuerySet:
         return self.prefetch_related("actors")

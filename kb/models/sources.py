@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from .tactics import text_match
 from .workflow import Entry, EntryQuerySet
 
 
@@ -34,8 +33,9 @@ class DatePrecision(models.TextChoices):
 class SourceQuerySet(EntryQuerySet):
     def search(self, words: str) -> SourceQuerySet:
         """Sources whose ID, title, publisher, authors or summary contain every word."""
-        condition = text_match(words, ["public_id", "title", "publisher", "authors", "summary"], {})
-        return self.filter(condition) if condition is not None else self
+        return self.containing_every_word(
+            words, ["public_id", "title", "publisher", "authors", "summary"]
+        )
 
     def for_page(self) -> SourceQuerySet:
         """Load a source with the published entries that cite it."""

@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import and_
-
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch
 from django.urls import reverse
 
 from .workflow import Entry, EntryQuerySet
 
 
-def text_match(words: str, fields: list[str], extra: dict[str, models.QuerySet]) -> Q | None:
-    """A condition that every word of ``words`` appears in one of ``fields`` (any case) or in
-    one of the related ``extra`` querysets (which must filter on ``OuterRef('pk')`` and have a
-    ``text`` field). None when there are no words.
-
-    This is the plain substring match that works on every database; ranked full-text search
-    replaces it where it is available.
-    """
-    terms = words.split()
-    if not terms:
-        return None
-    per_term = []
-    for term in terms:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": term})
-        for related in extra.values():
-            condition |= Exists(related.filter(text__icontains=term))
-        per_term.append(condition)
-    return reduce(and_, per_term)
-
-
 class TacticQuerySet(EntryQuerySet):
     def search(self, words: str) -> TacticQuerySet:
         """Tactics whose ID, name, summary, description or indicators contain every word."""
-        condition = text_match(
+        return self.containing_every_word(
             words,
             ["public_id", "name", "summary", "description"],
-            {"indicators": Indicator.objects.filter(tactic=OuterRef("pk"))},
+            (Indicator.objects.filter(tactic=OuterRef("pk")),),
         )
-        return self.filter(condition) if condition is not None else self
 
     def for_list(self) -> TacticQuerySet:
         """Load what a list row shows, in a fixed number of queries."""

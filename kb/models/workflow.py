@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import and_
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -128,6 +130,23 @@ class EntryQuerySet(models.QuerySet):
         """What ``user`` may open: staff preview drafts and entries in review, readers may not."""
         return self.all() if user.is_staff else self.public()
 
+    def containing_every_word(
+        self, words: str, fields: list[str], related: tuple[models.QuerySet, ...] = ()
+    ) -> EntryQuerySet:
+        """Entries where every word of ``words`` appears (any case) in one of ``fields``, or in
+        the ``text`` of a row of one of the ``related`` querysets (each filtered on
+        ``OuterRef('pk')``). This is the plain substring match that works on every database.
+        """
+        conditions = []
+        for word in words.split():
+            condition = reduce(
+                lambda either, field: either | Q(**{f"{field}__icontains": word}), fields, Q()
+            )
+            for rows in related:
+                condition |= Exists(rows.filter(text__icontains=word))
+            conditions.append(condition)
+        return self.filter(reduce(and_, conditions)) if conditions else self
+
 
 class Entry(models.Model):
     """What tactics, countermeasures and sources share: a permanent public ID, a slug and a
@@ -184,6 +203,17 @@ class Entry(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.status == Status.RETIRED
+
+    @property
+    def is_public(self) -> bool:
+        """Whether anyone may open the entry's page (published or retired)."""
+        return self.status in (Status.PUBLISHED, Status.RETIRED)
+
+    @property
+    def public_replacement(self) -> Entry | None:
+        """For a retired entry, the published entry readers should use instead, if any."""
+        replacement = self.replaced_by if self.is_retired else None
+        return replacement if replacement is not None and replacement.is_published else None
 
     def can_apply(self, transition_name: str) -> bool:
         return self.status in TRANSITIONS[transition_name].sources

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .filters import CountermeasureFilter, KnowledgeBaseFilterSet, SourceFilter, TacticFilter
-from .models import Category, Countermeasure, Entry, Source, Status, Tactic, parse_public_id
-from .models.workflow import format_public_id
+from .models import Category, Countermeasure, Entry, Source, Tactic, canonical_public_id
 
 LATEST_UPDATES = 6
 
@@ -24,14 +23,6 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
 
 def home(request: HttpRequest) -> HttpResponse:
     """What the knowledge base is, a search box, tactics by category, the latest updates."""
-    published_tactics = Tactic.objects.published().order_by("name")
-    categories = (
-        Category.objects.annotate(
-            tactic_count=Count("tactics", filter=Q(tactics__status=Status.PUBLISHED))
-        )
-        .filter(tactic_count__gt=0)
-        .prefetch_related(Prefetch("tactics", queryset=published_tactics, to_attr="listed"))
-    )
     latest_tactics = Tactic.objects.published().order_by("-updated_at", "pk")[:LATEST_UPDATES]
     latest_countermeasures = Countermeasure.objects.published().order_by("-updated_at", "pk")[
         :LATEST_UPDATES
@@ -43,9 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "kb/home.html",
         {
-            "categories": categories,
+            "categories": Category.objects.with_published_tactics(),
             "latest": latest,
-            "tactic_count": published_tactics.count(),
+            "tactic_count": Tactic.objects.published().count(),
             "countermeasure_count": Countermeasure.objects.published().count(),
             "source_count": Source.objects.published().count(),
         },
@@ -97,10 +88,9 @@ def _entry_page(
     are a plain 404 to readers, indistinguishable from IDs that never existed.
     """
     model: type[Entry] = queryset.model
-    parsed = parse_public_id(public_id)
-    if parsed is None or parsed[0] != model.PUBLIC_ID_PREFIX:
+    canonical_id = canonical_public_id(public_id, model.PUBLIC_ID_PREFIX)
+    if canonical_id is None:
         raise Http404("No such entry.")
-    canonical_id = format_public_id(*parsed)
     try:
         entry = queryset.visible_to(request.user).get(public_id=canonical_id)
     except model.DoesNotExist:

@@ -171,3 +171,11 @@ def test_references_leave_out_unpublished_sources():
     tactic = make_tactic()
     cite(tactic, make_source(status=Status.DRAFT))
     assert Tactic.objects.for_page().get(pk=tactic.pk).references() == []
+
+
+def test_canonical_public_id_checks_the_prefix():
+    from kb.models import canonical_public_id
+
+    assert canonical_public_id("tt-7", "TT") == "TT-0007"
+    assert canonical_public_id("CM-0007", "TT") is None
+    assert canonical_public_id("nonsense", "TT") is None

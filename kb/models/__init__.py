@@ -11,6 +11,7 @@ from .workflow import (
     Status,
     Transition,
     WorkflowError,
+    canonical_public_id,
     parse_public_id,
     reserve_public_id,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Transition",
     "Vocabulary",
     "WorkflowError",
+    "canonical_public_id",
     "parse_public_id",
     "reserve_public_id",
 ]

@@ -6,6 +6,7 @@ Admins extend them in the admin; each term links to the public list filtered by 
 from urllib.parse import urlencode
 
 from django.db import models
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 
@@ -34,10 +35,32 @@ class Vocabulary(models.Model):
         return f"{reverse(self.LIST_URL_NAME)}?{urlencode({self.FILTER_PARAM: self.slug})}"
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_published_tactics(self) -> "CategoryQuerySet":
+        """Categories that have published tactics, each with ``tactic_count`` and its
+        published tactics by name in ``published_tactics``, in two queries."""
+        from .tactics import Tactic
+        from .workflow import Status
+
+        return (
+            self.annotate(tactic_count=Count("tactics", filter=Q(tactics__status=Status.PUBLISHED)))
+            .filter(tactic_count__gt=0)
+            .prefetch_related(
+                Prefetch(
+                    "tactics",
+                    queryset=Tactic.objects.published().order_by("name"),
+                    to_attr="published_tactics",
+                )
+            )
+        )
+
+
 class Category(Vocabulary):
     """The broad family a tactic belongs to (covert communication, recruitment...)."""
 
     FILTER_PARAM = "category"
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta(Vocabulary.Meta):
         verbose_name_plural = "categories"

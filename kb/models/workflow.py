@@ -87,6 +87,15 @@ def parse_public_id(public_id: str) -> tuple[str, int] | None:
     return prefix, int(digits)
 
 
+def canonical_public_id(text: str, prefix: str) -> str | None:
+    """The canonical spelling of a typed ID ('tt-1' -> 'TT-0001'), or None if ``text`` is not
+    an ID with ``prefix``."""
+    parsed = parse_public_id(text)
+    if parsed is None or parsed[0] != prefix:
+        return None
+    return format_public_id(*parsed)
+
+
 def allocate_public_id(prefix: str) -> str:
     """Hand out the next public ID for ``prefix``, safely under concurrent saves.
 

@@ -1,24 +1,27 @@
-"""One FilterSet per public list. Each keeps its whole state in the query string, so a
-filtered view is itself a link a trainer can paste into course material.
+"""One FilterSet per public list, shared by the HTML pages and the JSON API. Each keeps its
+whole state in the query string, so a filtered view is itself a link a trainer can paste.
 
-Unknown or malformed values never raise: the form marks them invalid, django-filter leaves
-them out of the filtering, and the page shows the form's message.
+Unknown or malformed values never raise: the form marks them invalid, the filtering leaves
+them out, and the page (or the API, with a 400) says what was not understood.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
+from . import search
+from .facets import ChoiceFacet, Facet, TermFacet
 from .models import (
     Actor,
     Category,
     Countermeasure,
-    Mitigation,
+    DocumentKind,
     Platform,
     ResponseKind,
+    SearchDocument,
     Source,
     SourceKind,
     Stage,
@@ -29,6 +32,7 @@ from .models import (
 )
 
 QUERY_MAX_LENGTH = 200
+SEARCH, SORT = "q", "sort"
 
 
 class TermFilter(django_filters.ModelMultipleChoiceFilter):
@@ -37,13 +41,14 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
     Several values of one filter widen the result (OR); different filters narrow it (AND).
     """
 
-    def __init__(self, model: type, field_name: str, label: str) -> None:
+    def __init__(self, model: type, field_name: str, label: str, **kwargs) -> None:
         super().__init__(
             field_name=field_name,
             label=label,
             queryset=model.objects.all(),
             to_field_name="slug",
             widget=forms.CheckboxSelectMultiple,
+            **kwargs,
         )
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
@@ -52,8 +57,9 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__in": value}).distinct()
 
 
-class TextQueryFilter(django_filters.CharFilter):
-    """The free-text query ``q``, delegated to the queryset's own ``search``."""
+class SearchFilter(django_filters.CharFilter):
+    """The free-text query ``q`` in web-search syntax (see kb.search). Applied after every
+    other filter, so that the relaxed fallback sees the list as filtered."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -61,11 +67,14 @@ class TextQueryFilter(django_filters.CharFilter):
         )
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        return qs.search(value) if value else qs
+        results, self.parent.search_outcome = search.search(qs, value or "")
+        return results
 
 
 class SortFilter(django_filters.ChoiceFilter):
-    """A choice of orderings, each a tuple of order_by expressions; the first is the default."""
+    """Orderings, each a tuple of order_by expressions. "relevance" applies only while
+    searching; otherwise the first ordering is the default. Every ordering ends with a
+    unique key, so ties always come out in the same order."""
 
     def __init__(self, orderings: dict[str, tuple[str, tuple]]) -> None:
         self.orderings = orderings
@@ -76,7 +85,11 @@ class SortFilter(django_filters.ChoiceFilter):
         )
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        key = value if value in self.orderings else next(iter(self.orderings))
+        searching = bool(self.parent.search_outcome)
+        default = "relevance" if searching else next(k for k in self.orderings if k != "relevance")
+        key = value if value in self.orderings else default
+        if key == "relevance" and not searching:
+            key = next(k for k in self.orderings if k != "relevance")
         return qs.order_by(*self.orderings[key][1])
 
 
@@ -85,44 +98,82 @@ BY_PUBLIC_ID = (Length("public_id"), "public_id")
 
 
 class KnowledgeBaseFilterSet(django_filters.FilterSet):
-    """Shared behaviour: sorting always applies, even when the form has no sort value."""
+    """Shared behaviour: search last, sorting always, facet counts on demand."""
+
+    #: Facets shown beside the list, by filter name.
+    facets: dict = {}
+
+    search_outcome: search.SearchOutcome | None = None
+
+    def _narrowed(self, queryset: QuerySet, leave_out: str = "") -> QuerySet:
+        for name, value in self.form.cleaned_data.items():
+            if name not in {SEARCH, SORT, leave_out}:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
-            queryset = self.filters["sort"].filter(queryset, "")
-        return queryset
+        queryset = self._narrowed(queryset)
+        queryset = self.filters[SEARCH].filter(queryset, self.form.cleaned_data.get(SEARCH))
+        return self.filters[SORT].filter(queryset, self.form.cleaned_data.get(SORT))
 
     @property
     def active(self) -> bool:
         """Whether any filter other than sorting narrows the list."""
         data = getattr(self.form, "cleaned_data", {})
-        return any(value for name, value in data.items() if name != "sort")
+        return any(value for name, value in data.items() if name != SORT)
+
+    def facet_counts(self) -> list[Facet]:
+        """Every facet with its options and counts: one query per facet."""
+        self.qs  # noqa: B018 - runs the search, whose outcome the counts reuse
+        facets = []
+        for name, facet in self.facets.items():
+            matching = search.apply(
+                self._narrowed(self.queryset, leave_out=name), self.search_outcome
+            )
+            selected = {getattr(v, "slug", v) for v in self.form.cleaned_data.get(name) or []}
+            facets.append(
+                Facet(
+                    name,
+                    self.filters[name].label,
+                    facet.options(matching.order_by().values("pk"), selected),
+                )
+            )
+        return facets
 
 
 class TacticFilter(KnowledgeBaseFilterSet):
     """Filters of the tactic list; the same FilterSet serves the HTML list and the API."""
 
-    q = TextQueryFilter()
+    q = SearchFilter()
     category = TermFilter(Category, "category", "Category")
     technology = TermFilter(Technology, "technologies", "Technology")
     platform = TermFilter(Platform, "platforms", "Platform")
     stage = TermFilter(Stage, "stages", "Stage")
     group = TermFilter(TargetGroup, "target_groups", "Targeted group")
-    actor = django_filters.ModelMultipleChoiceFilter(
-        label="Countered by",
-        queryset=Actor.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        method="filter_countered_by",
+    actor = TermFilter(
+        Actor, "countermeasures__actors", "Countered by", method="filter_countered_by"
     )
     sort = SortFilter(
         {
+            "relevance": ("Relevance", ("-search_rank", "name", "pk")),
             "name": ("Name", ("name", "pk")),
             "updated": ("Recently updated", ("-updated_at", "pk")),
-            "id": ("ID", BY_PUBLIC_ID),
+            "id": ("ID", (*BY_PUBLIC_ID, "pk")),
         }
     )
+
+    facets = {
+        "category": TermFacet(Category, "tactics"),
+        "technology": TermFacet(Technology, "tactics"),
+        "platform": TermFacet(Platform, "tactics"),
+        "stage": TermFacet(Stage, "tactics"),
+        "group": TermFacet(TargetGroup, "tactics"),
+        "actor": TermFacet(
+            Actor,
+            "countermeasures__mitigations__tactic",
+            Q(countermeasures__status=Status.PUBLISHED),
+        ),
+    }
 
     class Meta:
         model = Tactic
@@ -133,20 +184,16 @@ class TacticFilter(KnowledgeBaseFilterSet):
         if not value:
             return qs
         return qs.filter(
-            Exists(
-                Mitigation.objects.filter(
-                    tactic=OuterRef("pk"),
-                    countermeasure__status=Status.PUBLISHED,
-                    countermeasure__actors__in=value,
-                )
-            )
+            pk__in=Countermeasure.objects.published()
+            .filter(actors__in=value)
+            .values("mitigations__tactic")
         )
 
 
 class CountermeasureFilter(KnowledgeBaseFilterSet):
     """Filters of the countermeasure list."""
 
-    q = TextQueryFilter()
+    q = SearchFilter()
     kind = django_filters.MultipleChoiceFilter(
         field_name="response_kind",
         label="Kind of response",
@@ -156,11 +203,17 @@ class CountermeasureFilter(KnowledgeBaseFilterSet):
     actor = TermFilter(Actor, "actors", "Actor")
     sort = SortFilter(
         {
+            "relevance": ("Relevance", ("-search_rank", "name", "pk")),
             "name": ("Name", ("name", "pk")),
             "updated": ("Recently updated", ("-updated_at", "pk")),
-            "id": ("ID", BY_PUBLIC_ID),
+            "id": ("ID", (*BY_PUBLIC_ID, "pk")),
         }
     )
+
+    facets = {
+        "kind": ChoiceFacet("response_kind", ResponseKind.choices),
+        "actor": TermFacet(Actor, "countermeasures"),
+    }
 
     class Meta:
         model = Countermeasure
@@ -170,18 +223,45 @@ class CountermeasureFilter(KnowledgeBaseFilterSet):
 class SourceFilter(KnowledgeBaseFilterSet):
     """Filters of the source list."""
 
-    q = TextQueryFilter()
+    q = SearchFilter()
     kind = django_filters.MultipleChoiceFilter(
         label="Kind of source", choices=SourceKind.choices, widget=forms.CheckboxSelectMultiple
     )
     sort = SortFilter(
         {
+            "relevance": ("Relevance", ("-search_rank", "title", "pk")),
             "title": ("Title", ("title", "pk")),
             "date": ("Publication date", ("-published_on", "title", "pk")),
-            "id": ("ID", BY_PUBLIC_ID),
+            "id": ("ID", (*BY_PUBLIC_ID, "pk")),
         }
     )
 
+    facets = {"kind": ChoiceFacet("kind", SourceKind.choices)}
+
     class Meta:
         model = Source
+        fields: list[str] = []
+
+
+class DocumentFilter(KnowledgeBaseFilterSet):
+    """The site-wide search over tactics, countermeasures and sources together."""
+
+    q = SearchFilter()
+    type = django_filters.MultipleChoiceFilter(
+        field_name="kind",
+        label="Type",
+        choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sort = SortFilter(
+        {
+            "relevance": ("Relevance", ("-search_rank", "title", "pk")),
+            "title": ("Title", ("title", "pk")),
+        }
+    )
+
+    facets = {"type": ChoiceFacet("kind", DocumentKind.choices)}
+
+    class Meta:
+        model = SearchDocument
         fields: list[str] = []

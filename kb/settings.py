@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Trigram lookups for spelling suggestions on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "kb",
 ]

@@ -1,15 +1,131 @@
-"""Keep the public ID counters ahead of rows that arrive with their IDs already set."""
+"""Signal receivers that keep derived data in step with the content:
 
-from django.db.models.signals import post_save
+- public ID counters stay ahead of rows loaded with their IDs already set;
+- search documents follow every change to what they show.
+
+Fixture loading (``raw``) is skipped for search: ``manage.py seed`` rebuilds the index once
+the whole fixture is in.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Countermeasure, Entry, Source, Tactic, reserve_public_id
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Countermeasure,
+    Entry,
+    Indicator,
+    Platform,
+    Source,
+    Stage,
+    Tactic,
+    TargetGroup,
+    Technology,
+    reserve_public_id,
+)
+from .search import indexing
 
 
 @receiver(post_save, sender=Tactic)
 @receiver(post_save, sender=Countermeasure)
 @receiver(post_save, sender=Source)
-def reserve_loaded_public_id(sender: type[Entry], instance: Entry, raw: bool, **kwargs) -> None:
-    # raw is True only for fixture loading (loaddata), which bypasses Entry.save().
+def entry_saved(sender: type[Entry], instance: Entry, raw: bool, **kwargs) -> None:
     if raw:
+        # loaddata bypasses Entry.save(), which is where IDs are normally allocated.
         reserve_public_id(instance.public_id)
+        return
+    indexing.reindex(sender, [instance.pk])
+    if sender is Source:
+        # Quotes from a source are searchable only while the source is published.
+        cited = Citation.objects.filter(source=instance)
+        indexing.reindex(Tactic, cited.values_list("tactic", flat=True).exclude(tactic=None))
+        indexing.reindex(
+            Countermeasure,
+            cited.values_list("countermeasure", flat=True).exclude(countermeasure=None),
+        )
+
+
+@receiver(pre_delete, sender=Tactic)
+@receiver(pre_delete, sender=Countermeasure)
+@receiver(pre_delete, sender=Source)
+def entry_deleted(sender: type[Entry], instance: Entry, **kwargs) -> None:
+    indexing.forget(instance)
+
+
+@receiver(post_save, sender=Indicator)
+@receiver(post_delete, sender=Indicator)
+def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        indexing.reindex(Tactic, [instance.tactic_id])
+
+
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Citation)
+def citation_changed(sender, instance: Citation, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if instance.tactic_id:
+        indexing.reindex(Tactic, [instance.tactic_id])
+    if instance.countermeasure_id:
+        indexing.reindex(Countermeasure, [instance.countermeasure_id])
+
+
+TERM_LINKS = [
+    Tactic.technologies.through,
+    Tactic.platforms.through,
+    Tactic.stages.through,
+    Tactic.target_groups.through,
+    Countermeasure.actors.through,
+]
+
+
+def _links_changed(sender, instance, action: str, reverse: bool, model, pk_set, **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:
+        # A term gained or lost entries: pk_set holds the entries (None after a clear).
+        indexing.reindex(model, pk_set or [])
+    else:
+        indexing.reindex(type(instance), [instance.pk])
+
+
+for through in TERM_LINKS:
+    m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"kb-search-{through}")
+
+
+@receiver(post_save, sender=Category)
+@receiver(post_save, sender=Technology)
+@receiver(post_save, sender=Platform)
+@receiver(post_save, sender=Stage)
+@receiver(post_save, sender=TargetGroup)
+@receiver(post_save, sender=Actor)
+def term_renamed(sender, instance, raw: bool, created: bool, **kwargs) -> None:
+    if raw or created:
+        return
+    if sender is Actor:
+        indexing.reindex(Countermeasure, instance.countermeasures.values_list("pk", flat=True))
+    else:
+        indexing.reindex(Tactic, instance.tactics.values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Technology)
+@receiver(pre_delete, sender=Platform)
+@receiver(pre_delete, sender=Stage)
+@receiver(pre_delete, sender=TargetGroup)
+@receiver(pre_delete, sender=Actor)
+def term_deleting(sender, instance, **kwargs) -> None:
+    # The links disappear with the term, without m2m_changed: remember who had it.
+    related = instance.countermeasures if sender is Actor else instance.tactics
+    instance._kb_linked_entries = list(related.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Technology)
+@receiver(post_delete, sender=Platform)
+@receiver(post_delete, sender=Stage)
+@receiver(post_delete, sender=TargetGroup)
+@receiver(post_delete, sender=Actor)
+def term_deleted(sender, instance, **kwargs) -> None:
+    entry_model = Countermeasure if sender is Actor else Tactic
+    indexing.reindex(entry_model, getattr(instance, "_kb_linked_entries", []))

@@ -18,6 +18,7 @@ def entry_routes(prefix: str, view, name: str) -> list:
 
 kb_patterns = [
     path("", views.home, name="home"),
+    path("search/", views.site_search, name="search"),
     path("tactics/", views.tactic_list, name="tactic-list"),
     *entry_routes("tactics", views.tactic_detail, "tactic-detail"),
     path("countermeasures/", views.countermeasure_list, name="countermeasure-list"),

@@ -9,8 +9,23 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .filters import CountermeasureFilter, KnowledgeBaseFilterSet, SourceFilter, TacticFilter
-from .models import Category, Countermeasure, Entry, Source, Tactic, canonical_public_id
+from . import search
+from .filters import (
+    CountermeasureFilter,
+    DocumentFilter,
+    KnowledgeBaseFilterSet,
+    SourceFilter,
+    TacticFilter,
+)
+from .models import (
+    Category,
+    Countermeasure,
+    Entry,
+    SearchDocument,
+    Source,
+    Tactic,
+    canonical_public_id,
+)
 
 LATEST_UPDATES = 6
 
@@ -46,11 +61,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def _entry_list(
     request: HttpRequest, filterset: KnowledgeBaseFilterSet, template: str
 ) -> HttpResponse:
+    """A filtered, searched, paginated list with its facet counts and highlighted rows."""
     page = paginate(request, filterset.qs)
+    page.object_list = list(page.object_list)
+    search.highlight(page.object_list, filterset.search_outcome)
     return render(
         request,
         template,
-        {"filter": filterset, "page_obj": page, "entries": page.object_list},
+        {
+            "filter": filterset,
+            "facets": filterset.facet_counts(),
+            "outcome": filterset.search_outcome,
+            "page_obj": page,
+            "entries": page.object_list,
+        },
     )
 
 
@@ -66,6 +90,13 @@ def countermeasure_list(request: HttpRequest) -> HttpResponse:
     return _entry_list(
         request, CountermeasureFilter(request.GET, queryset=queryset), "kb/countermeasure_list.html"
     )
+
+
+def site_search(request: HttpRequest) -> HttpResponse:
+    """One search over tactics, countermeasures and sources, ranked together."""
+    documents = SearchDocument.objects.select_related("tactic", "countermeasure", "source")
+    filterset = DocumentFilter(request.GET, queryset=documents.defer("search_vector"))
+    return _entry_list(request, filterset, "kb/search.html")
 
 
 def source_list(request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,7 @@
 """The knowledge base's data model, one module per concern."""
 
 from .countermeasures import Countermeasure, Mitigation, ResponseKind
+from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind
 from .tactics import Indicator, Tactic
 from .vocabularies import Actor, Category, Platform, Stage, TargetGroup, Technology, Vocabulary
@@ -23,6 +24,7 @@ __all__ = [
     "Citation",
     "Countermeasure",
     "DatePrecision",
+    "DocumentKind",
     "Entry",
     "Indicator",
     "Mitigation",
@@ -30,10 +32,14 @@ __all__ = [
     "PublicIdCounter",
     "Reference",
     "ResponseKind",
+    "SearchDocument",
+    "SearchIndexRow",
+    "SearchWord",
     "Source",
     "SourceKind",
     "Stage",
     "Status",
+    "SynonymGroup",
     "Tactic",
     "TargetGroup",
     "Technology",

@@ -22,10 +22,6 @@ class ResponseKind(models.TextChoices):
 
 
 class CountermeasureQuerySet(EntryQuerySet):
-    def search(self, words: str) -> CountermeasureQuerySet:
-        """Countermeasures whose ID, name, summary or description contain every word."""
-        return self.containing_every_word(words, ["public_id", "name", "summary", "description"])
-
     def for_list(self) -> CountermeasureQuerySet:
         return self.prefetch_related("actors")
 

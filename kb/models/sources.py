@@ -31,12 +31,6 @@ class DatePrecision(models.TextChoices):
 
 
 class SourceQuerySet(EntryQuerySet):
-    def search(self, words: str) -> SourceQuerySet:
-        """Sources whose ID, title, publisher, authors or summary contain every word."""
-        return self.containing_every_word(
-            words, ["public_id", "title", "publisher", "authors", "summary"]
-        )
-
     def for_page(self) -> SourceQuerySet:
         """Load a source with the published entries that cite it."""
         from .countermeasures import Countermeasure

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from .workflow import Entry, EntryQuerySet
 
 
 class TacticQuerySet(EntryQuerySet):
-    def search(self, words: str) -> TacticQuerySet:
-        """Tactics whose ID, name, summary, description or indicators contain every word."""
-        return self.containing_every_word(
-            words,
-            ["public_id", "name", "summary", "description"],
-            (Indicator.objects.filter(tactic=OuterRef("pk")),),
-        )
-
     def for_list(self) -> TacticQuerySet:
         """Load what a list row shows, in a fixed number of queries."""
         return self.select_related("category").prefetch_related("stages", "technologies")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import and_
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
-from django.db.models import Exists, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -138,23 +136,6 @@ class EntryQuerySet(models.QuerySet):
     def visible_to(self, user: User | AnonymousUser) -> EntryQuerySet:
         """What ``user`` may open: staff preview drafts and entries in review, readers may not."""
         return self.all() if user.is_staff else self.public()
-
-    def containing_every_word(
-        self, words: str, fields: list[str], related: tuple[models.QuerySet, ...] = ()
-    ) -> EntryQuerySet:
-        """Entries where every word of ``words`` appears (any case) in one of ``fields``, or in
-        the ``text`` of a row of one of the ``related`` querysets (each filtered on
-        ``OuterRef('pk')``). This is the plain substring match that works on every database.
-        """
-        conditions = []
-        for word in words.split():
-            condition = reduce(
-                lambda either, field: either | Q(**{f"{field}__icontains": word}), fields, Q()
-            )
-            for rows in related:
-                condition |= Exists(rows.filter(text__icontains=word))
-            conditions.append(condition)
-        return self.filter(reduce(and_, conditions)) if conditions else self
 
 
 class Entry(models.Model):

@@ -21,3 +21,13 @@ def get_field_label(form, name: str) -> str:
         return form[name].label
     except KeyError:
         return name
+
+
+@register.simple_tag(takes_context=True)
+def remove_from_query(context, name: str, value: str) -> str:
+    """The current URL's query string without one value of one argument, and without
+    ``page`` (the page number of a different list means nothing)."""
+    query = context["request"].GET.copy()
+    query.setlist(name, [v for v in query.getlist(name) if v != value])
+    query.pop("page", None)
+    return f"?{query.urlencode()}"

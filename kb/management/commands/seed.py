@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from kb.models import Countermeasure, Source, Tactic
+from kb.search import indexing
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             self.stdout.write("Seed content: skipped, the knowledge base already has content.")
             return
         call_command("loaddata", SEED_FIXTURE, verbosity=0)
+        indexing.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seed content: loaded {Tactic.objects.count()} tactics, "

@@ -1,0 +1,149 @@
+"""What search reads: one document per published entry, the knowledge base's own words (for
+spelling suggestions) and the synonym groups admins curate.
+
+The documents are derived data, rebuilt from the entries by ``kb.search.indexing``; only
+published entries have one, so nothing unpublished can surface through search.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+
+
+class DocumentKind(models.TextChoices):
+    """The kind of entry a search document stands for."""
+
+    TACTIC = "tactic", "Tactic"
+    COUNTERMEASURE = "countermeasure", "Countermeasure"
+    SOURCE = "source", "Source"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one published entry, split by weight.
+
+    ``title`` weighs most, then ``summary`` and ``keywords`` (ID and vocabulary names), then
+    ``body`` (description, indicators, quotes). On PostgreSQL a trigger keeps
+    ``search_vector`` current from these columns; on SQLite triggers keep the FTS5 table
+    ``kb_searchdocument_fts`` in step. Either way the database does it, whatever path wrote
+    the row.
+    """
+
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    tactic = models.OneToOneField(
+        "kb.Tactic", on_delete=models.CASCADE, null=True, related_name="search_document"
+    )
+    countermeasure = models.OneToOneField(
+        "kb.Countermeasure", on_delete=models.CASCADE, null=True, related_name="search_document"
+    )
+    source = models.OneToOneField(
+        "kb.Source", on_delete=models.CASCADE, null=True, related_name="search_document"
+    )
+    title = models.TextField()
+    summary = models.TextField(blank=True)
+    keywords = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # PostgreSQL only; the column is declared on both databases so that migrations match.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="tactic", tactic__isnull=False, countermeasure=None, source=None)
+                    | Q(
+                        kind="countermeasure",
+                        countermeasure__isnull=False,
+                        tactic=None,
+                        source=None,
+                    )
+                    | Q(kind="source", source__isnull=False, tactic=None, countermeasure=None)
+                ),
+                name="kb_searchdocument_kind_matches_entry",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "title"], name="searchdocument_kind_title_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"
+
+    @property
+    def entry(self):
+        """The tactic, countermeasure or source this document stands for."""
+        return self.tactic or self.countermeasure or self.source
+
+
+class FTS5IndexColumn(models.TextField):
+    """FTS5's hidden column named after its table: the left side of ``MATCH``, and the first
+    argument of ``bm25()``, ``snippet()`` and ``highlight()``."""
+
+
+@FTS5IndexColumn.register_lookup
+class FTS5Match(models.Lookup):
+    """``index_row__index__match="..."`` compiles to ``<alias>.<table> MATCH %s``."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchIndexRow(models.Model):
+    """A row of SQLite's FTS5 index over search documents (read-only; SQLite only).
+
+    Declared so that the ORM can join the index to documents by rowid and filter on
+    ``MATCH`` with proper table aliases; the virtual table itself is created by migration.
+    """
+
+    document = models.OneToOneField(
+        SearchDocument,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="index_row",
+    )
+    index = FTS5IndexColumn(db_column="kb_searchdocument_fts")
+
+    class Meta:
+        managed = False
+        db_table = "kb_searchdocument_fts"
+
+    def __str__(self) -> str:
+        return f"index row {self.pk}"
+
+
+class SearchWord(models.Model):
+    """A word that occurs in the published knowledge base, unstemmed, with how many search
+    documents contain it. Spelling suggestions come only from these words."""
+
+    word = models.CharField(max_length=64, unique=True)
+    document_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases that mean the same thing to a reader, e.g. "bitcoin, crypto,
+    virtual currency". Searching for any of them finds all of them.
+
+    Groups here extend the curated list kept in the repository (kb/search/synonyms.txt),
+    so admins can add synonyms without a code change.
+    """
+
+    terms = models.TextField(
+        help_text="Comma-separated words or phrases, e.g. “bitcoin, crypto, virtual currency”."
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why these belong together.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     # Trigram lookups for spelling suggestions on PostgreSQL; inert on SQLite.
     "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
     "kb",
 ]
 
@@ -151,6 +152,19 @@ STORAGES = {
 }
 
 KB_PAGE_SIZE = env_int("KB_PAGE_SIZE", 20)
+
+REST_FRAMEWORK = {
+    "DEFAULT_PAGINATION_CLASS": "kb.pagination.ApiPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # The API is public and read-only: no sessions or CSRF involved.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
 
 LOGGING = {
     "version": 1,

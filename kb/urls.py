@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from . import views
+from . import api, views
 
 # Public IDs look like TT-0001; any case and zero padding is accepted and redirected.
 ENTRY_ID = r"(?P<public_id>[A-Za-z]{2}-[0-9]{1,9})"
@@ -27,7 +27,13 @@ kb_patterns = [
     *entry_routes("sources", views.source_detail, "source-detail"),
 ]
 
+api_patterns = [
+    path("search/", api.SearchList.as_view(), name="search"),
+    path("tactics/", api.TacticList.as_view(), name="tactic-list"),
+]
+
 urlpatterns = [
     path("", include((kb_patterns, "kb"))),
+    path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

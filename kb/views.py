@@ -3,8 +3,6 @@ filtering in ``filters``."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,14 +24,9 @@ from .models import (
     Tactic,
     canonical_public_id,
 )
+from .pagination import paginate
 
 LATEST_UPDATES = 6
-
-
-def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    """The requested page of ``queryset``; a missing, malformed or out-of-range page number
-    gives the nearest real page instead of an error."""
-    return Paginator(queryset, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -117,3 +117,16 @@ def terms() -> dict:
         "group": make_term(TargetGroup, "Teenage boys"),
         "actor": make_term(Actor, "NGOs"),
     }
+
+
+MEASUREMENTS = pytest.StashKey[list[str]]()
+
+
+def report(config: pytest.Config, line: str) -> None:
+    """Keep a figure a test measured, for the summary at the end of the run."""
+    config.stash.setdefault(MEASUREMENTS, []).append(line)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    for line in config.stash.get(MEASUREMENTS, []):
+        terminalreporter.write_line(line)

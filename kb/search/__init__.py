@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .backends import get_backend
 from .query import Clause, Query, Term, parse
 from .spelling import best_corrections
-from .synonyms import Thesaurus, current_groups
+from .synonyms import Thesaurus, current_synonyms
 from .text import MARK_END, MARK_START
 
 
@@ -80,7 +80,7 @@ def prepare(text: str) -> PreparedQuery:
     parsed = parse(text)
     if not parsed:
         return PreparedQuery(text, parsed, parsed)
-    thesaurus = Thesaurus(current_groups())
+    thesaurus = Thesaurus(current_synonyms())
     corrections = _spelling_corrections(parsed, thesaurus)
     # Corrections join their word's clause before synonym expansion, so that a misspelt
     # word finds the synonyms of its correction too.
@@ -123,9 +123,10 @@ def _spelling_corrections(parsed: Query, thesaurus: Thesaurus) -> dict[str, list
         return {}
     known = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
     backend = get_backend()
+    synonym_words = [(word, 0) for word in thesaurus.words()]
     corrections = {}
     for word in backend.unmatched_words(sorted(candidates - known)):
-        fixes = best_corrections(word, backend.similar_words(word))
+        fixes = best_corrections(word, backend.similar_words(word) + synonym_words)
         if fixes:
             corrections[word] = fixes
     return corrections

@@ -7,6 +7,7 @@ alternatives and nothing needs re-indexing when a group changes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,62 +23,94 @@ Phrase = tuple[str, ...]
 def _key(phrase: Phrase) -> Phrase:
     """Compare phrases regardless of a plural -s on each word."""
     return tuple(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in phrase
+        w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith("ss") else w for w in phrase
     )
 
 
-def parse_groups(lines: list[str]) -> list[list[Phrase]]:
-    """Groups of phrases from 'a, b c, d' lines; blank lines and # comments are skipped."""
-    groups = []
-    for line in lines:
-        line = line.split("#", 1)[0]
-        group = [tuple(words(part)) for part in line.split(",")]
-        group = [phrase for phrase in group if phrase]
-        if len(group) > 1:
-            groups.append(group)
-    return groups
+def _phrases(text: str) -> list[Phrase]:
+    return [phrase for phrase in (tuple(words(part)) for part in text.split(",")) if phrase]
+
+
+@dataclass
+class SynonymList:
+    """Synonym groups ("a, b, c": each finds the others) and one-way replacements
+    ("a, b => c, d": a or b is searched as c or d, never as itself; for words that stemming
+    makes ambiguous, such as "ads", which would also match "added")."""
+
+    groups: list[list[Phrase]] = field(default_factory=list)
+    replacements: list[tuple[list[Phrase], list[Phrase]]] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, lines: list[str]) -> SynonymList:
+        """Read lines of the synonyms.txt format; blank lines and # comments are skipped."""
+        parsed = cls()
+        for line in lines:
+            line = line.split("#", 1)[0]
+            if "=>" in line:
+                left, right = (_phrases(side) for side in line.split("=>", 1))
+                if left and right:
+                    parsed.replacements.append((left, right))
+            elif len(_phrases(line)) > 1:
+                parsed.groups.append(_phrases(line))
+        return parsed
+
+    def __add__(self, other: SynonymList) -> SynonymList:
+        return SynonymList(self.groups + other.groups, self.replacements + other.replacements)
 
 
 @lru_cache(maxsize=1)
-def repository_groups() -> tuple[tuple[Phrase, ...], ...]:
-    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(tuple(group) for group in parse_groups(lines))
+def repository_synonyms() -> SynonymList:
+    return SynonymList.parse(SYNONYMS_FILE.read_text(encoding="utf-8").splitlines())
 
 
-def current_groups() -> list[list[Phrase]]:
-    """The repository's groups and the admins' (one query)."""
+def current_synonyms() -> SynonymList:
+    """The repository's synonyms and the admins' (one query)."""
     from kb.models import SynonymGroup
 
     admin_lines = list(SynonymGroup.objects.values_list("terms", flat=True))
-    return [list(group) for group in repository_groups()] + parse_groups(admin_lines)
+    return repository_synonyms() + SynonymList.parse(admin_lines)
 
 
 class Thesaurus:
-    """Looks up the synonyms of a phrase across every group that contains it."""
+    """Looks up what a reader's phrase should be searched as."""
 
-    def __init__(self, groups: list[list[Phrase]]) -> None:
+    def __init__(self, synonyms: SynonymList) -> None:
         self._synonyms: dict[Phrase, list[Phrase]] = {}
-        for group in groups:
+        for group in synonyms.groups:
             for phrase in group:
                 known = self._synonyms.setdefault(_key(phrase), [])
                 known.extend(other for other in group if other not in known)
+        self._replacements: dict[Phrase, list[Phrase]] = {}
+        for sources, targets in synonyms.replacements:
+            for phrase in sources:
+                known = self._replacements.setdefault(_key(phrase), [])
+                known.extend(target for target in targets if target not in known)
+
+    def words(self) -> set[str]:
+        """Every single-word synonym: readers misspell these too ("bitcon")."""
+        return {phrase[0] for phrase in (*self._synonyms, *self._replacements) if len(phrase) == 1}
 
     def __contains__(self, phrase: Phrase) -> bool:
-        return _key(phrase) in self._synonyms
+        return _key(phrase) in self._synonyms or _key(phrase) in self._replacements
 
     def synonyms(self, phrase: Phrase) -> list[Phrase]:
         return [p for p in self._synonyms.get(_key(phrase), []) if p != phrase]
 
+    def alternatives(self, term: Term) -> list[Term]:
+        """What a term is searched as: itself (unless replaced) and all its synonyms."""
+        replaced = self._replacements.get(_key(term.words))
+        found = replaced if replaced else [term.words]
+        found = found + [s for phrase in found for s in self.synonyms(phrase)]
+        return [Term(phrase) for phrase in dict.fromkeys(found)]
+
     def expand(self, query: Query) -> Query:
-        """Merge runs of single words that form a known phrase ("hide ip"), then add every
-        synonym of each term as an alternative of its clause."""
+        """Merge runs of single words that form a known phrase ("hide ip"), then replace
+        each term by its alternatives."""
         clauses = self._merge_phrases(list(query.clauses))
         expanded = []
         for clause in clauses:
-            terms = list(clause.terms)
-            for term in clause.terms:
-                terms.extend(Term(p) for p in self.synonyms(term.words) if Term(p) not in terms)
-            expanded.append(Clause(tuple(terms)))
+            terms = [alt for term in clause.terms for alt in self.alternatives(term)]
+            expanded.append(Clause(tuple(dict.fromkeys(terms))))
         return Query(tuple(expanded), query.excluded)
 
     def _merge_phrases(self, clauses: list[Clause]) -> list[Clause]:

@@ -54,17 +54,23 @@ def entry_deleted(sender: type[Entry], instance: Entry, **kwargs) -> None:
     indexing.forget(instance)
 
 
+def _part_of_entry_deletion(kwargs: dict) -> bool:
+    # When an entry is deleted, its indicators and citations go with it; reindexing the
+    # entry from their signals would bring back the document forget() just removed.
+    return isinstance(kwargs.get("origin"), Entry)
+
+
 @receiver(post_save, sender=Indicator)
 @receiver(post_delete, sender=Indicator)
 def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) -> None:
-    if not raw:
+    if not raw and not _part_of_entry_deletion(kwargs):
         indexing.reindex(Tactic, [instance.tactic_id])
 
 
 @receiver(post_save, sender=Citation)
 @receiver(post_delete, sender=Citation)
 def citation_changed(sender, instance: Citation, raw: bool = False, **kwargs) -> None:
-    if raw:
+    if raw or _part_of_entry_deletion(kwargs):
         return
     if instance.tactic_id:
         indexing.reindex(Tactic, [instance.tactic_id])

@@ -1,0 +1,84 @@
+"""Search latency for a fixed query mix, measured in process through the real views.
+
+Each request goes through Django's full stack (middleware, view, search, facets,
+template), as a reader's would, minus the network. Run it on a database filled by
+generate_demo_data (``make bench-search`` does both, on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
+from django.db import connection
+from django.test import Client
+
+from kb.models import SearchDocument, SearchWord, Tactic
+
+QUERY_MIX = [
+    ("one word", "/search/?q=encrypted"),
+    ("two words", "/search/?q=fake+payment"),
+    ("phrase", "/search/?q=%22hidden+wallet%22"),
+    ("misspelling", "/search/?q=encyrpted"),
+    ("synonym", "/search/?q=bitcoin"),
+    ("multi-word synonym", "/search/?q=hide+ip+address"),
+    ("exclusion", "/search/?q=grooming+-gaming"),
+    ("or", "/search/?q=wallet+or+proxy"),
+    ("nothing matches", "/search/?q=zzqxv+wortlebop"),
+    ("tactic list, q + facet", "/tactics/?q=recruiter&stage=recruitment"),
+    ("tactic list, page 5", "/tactics/?q=account&page=5"),
+    ("API search", "/api/search/?q=encrypted+phone"),
+]
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Report median and 95th-percentile search latency for a fixed query mix."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--rounds", type=int, default=10, help="timed runs of each query")
+        parser.add_argument(
+            "--generate",
+            action="store_true",
+            help="fill an empty database with generate_demo_data (default sizes) first",
+        )
+
+    def handle(self, *args, rounds: int, generate: bool, **options) -> None:
+        if generate and not Tactic.objects.exists():
+            call_command("generate_demo_data", stdout=self.stdout)
+        if not SearchDocument.objects.exists():
+            raise CommandError("Nothing to search: run generate_demo_data first.")
+        # As in production: no query logging, which DEBUG would switch on.
+        settings.DEBUG = False
+        client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
+        vendor = connection.vendor
+        self.stdout.write(
+            f"\nSearch latency on {vendor} ({connection.settings_dict['NAME']}): "
+            f"{Tactic.objects.count()} tactics, {SearchDocument.objects.count()} search "
+            f"documents, {SearchWord.objects.count()} vocabulary words; {rounds} rounds.\n"
+        )
+        self.stdout.write(f"{'query':<26} {'median ms':>10} {'p95 ms':>8}")
+        every = []
+        for label, url in QUERY_MIX:
+            client.get(url)  # warm-up: caches, prepared plans
+            samples = []
+            for _ in range(rounds):
+                start = time.perf_counter()
+                response = client.get(url)
+                samples.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} answered {response.status_code}")
+            every += samples
+            self.stdout.write(
+                f"{label:<26} {statistics.median(samples):>10.1f} {percentile(samples, 0.95):>8.1f}"
+            )
+        self.stdout.write(
+            f"{'all queries':<26} {statistics.median(every):>10.1f} "
+            f"{percentile(every, 0.95):>8.1f}\n"
+        )

@@ -1,0 +1,78 @@
+"""generate_demo_data and bench_search, at small sizes."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kb.models import (
+    Citation,
+    Countermeasure,
+    PublicIdCounter,
+    SearchDocument,
+    Source,
+    Status,
+    Tactic,
+)
+
+from .conftest import make_tactic
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"tactics": 40, "sources": 60, "citations": 200, "verbosity": 0}
+
+
+def test_generates_the_requested_sizes_with_a_search_index(capsys):
+    call_command("generate_demo_data", **SMALL)
+    assert Tactic.objects.count() == 40
+    assert Countermeasure.objects.count() == 10  # a quarter of the tactics by default
+    assert Source.objects.count() == 60
+    assert Citation.objects.count() == 200
+    published = sum(m.objects.published().count() for m in (Tactic, Countermeasure, Source))
+    assert SearchDocument.objects.count() == published
+    assert "Generated 40 tactics" in capsys.readouterr().out
+
+
+def test_generated_content_is_marked_and_mostly_published():
+    call_command("generate_demo_data", **SMALL)
+    assert not Tactic.objects.exclude(slug__startswith="demo-").exists()
+    statuses = set(Tactic.objects.values_list("status", flat=True))
+    assert Status.PUBLISHED in statuses
+    assert Tactic.objects.published().count() > 30
+
+
+def test_same_seed_gives_the_same_content():
+    call_command("generate_demo_data", **SMALL, seed=7)
+    first = list(Tactic.objects.order_by("pk").values_list("name", flat=True))
+    call_command("generate_demo_data", **SMALL, seed=7, replace=True)
+    assert list(Tactic.objects.order_by("pk").values_list("name", flat=True)) == first
+
+
+def test_refuses_a_database_with_curated_content():
+    make_tactic("Curated entry")
+    with pytest.raises(CommandError, match="curated entries"):
+        call_command("generate_demo_data", **SMALL)
+    assert Tactic.objects.count() == 1
+    call_command("generate_demo_data", **SMALL, allow_real_content=True)
+    assert Tactic.objects.filter(name="Curated entry").exists()
+
+
+def test_refuses_to_duplicate_demo_content_unless_replacing():
+    call_command("generate_demo_data", **SMALL)
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("generate_demo_data", **SMALL)
+    call_command("generate_demo_data", **SMALL, replace=True)
+    assert Tactic.objects.count() == 40
+
+
+def test_generated_ids_are_reserved():
+    call_command("generate_demo_data", **SMALL)
+    assert PublicIdCounter.objects.get(prefix="TT").last_number == 40
+    assert make_tactic().public_id == "TT-0041"
+
+
+def test_bench_search_reports_figures(capsys):
+    with pytest.raises(CommandError, match="generate_demo_data"):
+        call_command("bench_search", rounds=1)
+    call_command("generate_demo_data", **SMALL)
+    call_command("bench_search", rounds=2)
+    output = capsys.readouterr().out
+    assert "median ms" in output and "all queries" in output

@@ -3,6 +3,9 @@
 Each facet counts over the rows that match the query and every *other* active filter (so
 ticking a second technology shows how many the wider choice gives), in one GROUP BY query
 per facet, whatever the number of rows or options.
+
+The matching rows come either as a subquery or, when a search has already fetched them, as
+a list of ids (so the full-text query is not run again for each facet).
 """
 
 from __future__ import annotations
@@ -31,14 +34,23 @@ class Facet:
         return any(option.selected for option in self.options)
 
 
+Matching = QuerySet | list[int]
+
+
+def _among(path: str, matching: Matching) -> Q:
+    if isinstance(matching, list):
+        return Q(**{f"{path}__among": matching})
+    return Q(**{f"{path}__in": matching})
+
+
 class TermFacet:
     """Counts per term of a vocabulary, reached from the terms through ``relation``."""
 
     def __init__(self, model: type, relation: str, condition: Q | None = None) -> None:
         self.model, self.relation, self.condition = model, relation, condition or Q()
 
-    def options(self, matching: QuerySet, selected: set[str]) -> list[FacetOption]:
-        counted = Q(**{f"{self.relation}__in": matching}) & self.condition
+    def options(self, model: type, matching: Matching, selected: set[str]) -> list[FacetOption]:
+        counted = _among(f"{self.relation}__pk", matching) & self.condition
         terms = self.model.objects.annotate(
             facet_count=Count(self.relation, filter=counted, distinct=True)
         ).order_by("position", "name")
@@ -54,10 +66,9 @@ class ChoiceFacet:
     def __init__(self, field: str, choices: list[tuple[str, str]]) -> None:
         self.field, self.choices = field, choices
 
-    def options(self, matching: QuerySet, selected: set[str]) -> list[FacetOption]:
-        model = matching.model
+    def options(self, model: type, matching: Matching, selected: set[str]) -> list[FacetOption]:
         counts = dict(
-            model.objects.filter(pk__in=matching)
+            model.objects.filter(_among("pk", matching))
             .values_list(self.field)
             .annotate(n=Count("pk"))
             .order_by()

@@ -124,20 +124,25 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
 
     def facet_counts(self) -> list[Facet]:
         """Every facet with its options and counts: one query per facet."""
-        self.qs  # noqa: B018 - runs the search, whose outcome the counts reuse
+        results = self.qs
+        if isinstance(results, search.SearchResults):
+            results.ids  # noqa: B018 - settles strict or relaxed before facets re-apply it
         facets = []
         for name, facet in self.facets.items():
-            matching = search.apply(
-                self._narrowed(self.queryset, leave_out=name), self.search_outcome
-            )
-            selected = {getattr(v, "slug", v) for v in self.form.cleaned_data.get(name) or []}
-            facets.append(
-                Facet(
-                    name,
-                    self.filters[name].label,
-                    facet.options(matching.order_by().values("pk"), selected),
+            chosen = self.form.cleaned_data.get(name) or []
+            if chosen:
+                # This facet's own choice must not narrow its counts.
+                matching = search.apply(
+                    self._narrowed(self.queryset, leave_out=name), self.search_outcome
                 )
-            )
+                matching = matching.order_by().values("pk")
+            elif isinstance(results, search.SearchResults):
+                matching = results.ids
+            else:
+                matching = results.order_by().values("pk")
+            selected = {getattr(value, "slug", value) for value in chosen}
+            options = facet.options(self.queryset.model, matching, selected)
+            facets.append(Facet(name, self.filters[name].label, options))
         return facets
 
 

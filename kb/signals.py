@@ -3,10 +3,11 @@
 - public ID counters stay ahead of rows loaded with their IDs already set;
 - search documents follow every change to what they show.
 
-Fixture loading (``raw``) is skipped for search: ``manage.py seed`` rebuilds the index once
-the whole fixture is in.
+Fixture loading (``raw``) and bulk operations (``indexing.suspended()``) are skipped for
+search: their callers rebuild the index once at the end.
 """
 
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -55,9 +56,13 @@ def entry_deleted(sender: type[Entry], instance: Entry, **kwargs) -> None:
 
 
 def _part_of_entry_deletion(kwargs: dict) -> bool:
-    # When an entry is deleted, its indicators and citations go with it; reindexing the
-    # entry from their signals would bring back the document forget() just removed.
-    return isinstance(kwargs.get("origin"), Entry)
+    # When entries are deleted (one, or a queryset of them), their indicators and citations
+    # go with them; reindexing the entries from those signals would bring back the documents
+    # forget() just removed.
+    origin = kwargs.get("origin")
+    if isinstance(origin, QuerySet):
+        return issubclass(origin.model, Entry)
+    return isinstance(origin, Entry)
 
 
 @receiver(post_save, sender=Indicator)

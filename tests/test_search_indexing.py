@@ -118,3 +118,13 @@ def test_indexed_text_cannot_forge_highlight_markers():
 
     tactic = make_tactic(f"Sneaky {MARK_START} title")
     assert MARK_START not in document_of(tactic).title
+
+
+def test_suspended_indexing_leaves_the_rebuild_to_the_caller():
+    with indexing.suspended():
+        tactic = make_tactic("Bulk loaded")
+        make_tactic("Bulk deleted").delete()
+    assert document_of(tactic) is None
+    indexing.rebuild()
+    assert document_of(tactic).title == "Bulk loaded"
+    assert list(SearchDocument.objects.values_list("title", flat=True)) == ["Bulk loaded"]

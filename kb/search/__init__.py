@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .backends import get_backend
 from .query import Clause, Query, Term, parse
+from .results import SearchResults
 from .spelling import best_corrections
 from .synonyms import Thesaurus, current_synonyms
 from .text import MARK_END, MARK_START
@@ -51,9 +52,10 @@ class PreparedQuery:
         return " ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass
 class SearchOutcome:
-    """What a search did, for the page to explain: was it relaxed, what was corrected."""
+    """What a search did, for the page to explain: was it relaxed, what was corrected.
+    ``relaxed`` is known once the results have been fetched."""
 
     prepared: PreparedQuery
     relaxed: bool = False
@@ -138,19 +140,20 @@ def _path(queryset: QuerySet) -> str:
     return "" if queryset.model is SearchDocument else "search_document__"
 
 
-def search(queryset: QuerySet, text: str) -> tuple[QuerySet, SearchOutcome]:
-    """The rows of ``queryset`` that match ``text``, annotated with ``search_rank`` (higher
-    is more relevant). An empty query leaves the queryset as it is."""
+def search(queryset: QuerySet, text: str) -> tuple[QuerySet | SearchResults, SearchOutcome]:
+    """The rows of ``queryset`` that match ``text``, most relevant first (``order_by``
+    chooses another order; ``search_rank`` is the relevance, higher is better). An empty
+    query leaves the queryset as it is."""
     prepared = prepare(text)
+    outcome = SearchOutcome(prepared)
     if not prepared:
-        return queryset, SearchOutcome(prepared)
+        return queryset, outcome
     backend, path = get_backend(), _path(queryset)
-    results = backend.filter(queryset, prepared.query, relaxed=False, path=path)
-    if len(prepared.query.clauses) > 1 and not results.exists():
-        return backend.filter(queryset, prepared.query, relaxed=True, path=path), SearchOutcome(
-            prepared, relaxed=True
-        )
-    return results, SearchOutcome(prepared)
+    strict = backend.filter(queryset, prepared.query, relaxed=False, path=path)
+    relaxed = None
+    if len(prepared.query.clauses) > 1:
+        relaxed = backend.filter(queryset, prepared.query, relaxed=True, path=path)
+    return SearchResults(queryset, strict, relaxed, outcome), outcome
 
 
 def apply(queryset: QuerySet, outcome: SearchOutcome | None) -> QuerySet:
@@ -201,6 +204,7 @@ __all__ = [
     "Highlight",
     "PreparedQuery",
     "SearchOutcome",
+    "SearchResults",
     "apply",
     "highlight",
     "prepare",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import F, Model, Prefetch, QuerySet
@@ -31,6 +33,27 @@ from kb.models import (
 from .text import STOPWORDS, clean_for_index, words
 
 BATCH_SIZE = 500
+
+_suspended: ContextVar[bool] = ContextVar("kb_search_indexing_suspended", default=False)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Skip incremental indexing inside the block; the caller rebuilds afterwards.
+
+    For bulk loads and deletes: updating the vocabulary entry by entry rewrites the same
+    rows thousands of times in one transaction, which PostgreSQL cannot clean up until the
+    transaction ends.
+    """
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
+def is_suspended() -> bool:
+    return _suspended.get()
 
 
 def _plain(markdown_text: str) -> str:
@@ -160,7 +183,7 @@ def _adjust_vocabulary(added: set[str], removed: set[str]) -> None:
 def reindex(model: type[Tactic | Countermeasure | Source], pks: Iterable[int]) -> None:
     """Bring the documents of these entries up to date: create, update, or delete them."""
     pks = set(pks)
-    if not pks:
+    if not pks or is_suspended():
         return
     kind, load, build = KINDS[model]
     entries = {entry.pk: entry for entry in load(model.objects.filter(pk__in=pks))}
@@ -187,6 +210,8 @@ def reindex(model: type[Tactic | Countermeasure | Source], pks: Iterable[int]) -
 
 def forget(entry: Tactic | Countermeasure | Source) -> None:
     """Remove an entry's document before the entry itself is deleted."""
+    if is_suspended():
+        return
     document = SearchDocument.objects.filter(**{KINDS[type(entry)][0]: entry}).first()
     if document:
         _adjust_vocabulary(set(), index_words(_document_fields(document)))

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         if any(n < 0 for n in counts.values()):
             raise CommandError("Counts must be zero or more.")
         self._check_database(options)
-        with transaction.atomic():
+        with transaction.atomic(), indexing.suspended():
             if options["replace"]:
                 self._delete_demo_content()
             self._generate(counts)

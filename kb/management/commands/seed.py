@@ -16,7 +16,8 @@ class Command(BaseCommand):
         if Tactic.objects.exists() or Countermeasure.objects.exists() or Source.objects.exists():
             self.stdout.write("Seed content: skipped, the knowledge base already has content.")
             return
-        call_command("loaddata", SEED_FIXTURE, verbosity=0)
+        with indexing.suspended():
+            call_command("loaddata", SEED_FIXTURE, verbosity=0)
         indexing.rebuild()
         self.stdout.write(
             self.style.SUCCESS(

@@ -24,6 +24,7 @@ from .models import (
     Platform,
     Source,
     Stage,
+    SynonymGroup,
     Tactic,
     TargetGroup,
     Technology,
@@ -215,6 +216,15 @@ class SourceAdmin(EntryAdmin):
     @admin.display(description="Citations", ordering="citation_count")
     def citation_count(self, source: Source) -> int:
         return source.citation_count
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """Synonyms added here take effect on the next search; nothing needs re-indexing.
+    They extend the curated list in the repository (kb/search/synonyms.txt)."""
+
+    list_display = ("terms", "note", "updated_at")
+    search_fields = ("terms", "note")
 
 
 admin.site.site_header = "Knowledge base curation"

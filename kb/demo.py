@@ -3,8 +3,12 @@
 Everything generated is marked by a slug starting with ``demo-``, so it can be told apart
 from curated content and removed again. Text is assembled from the domain's own vocabulary
 with lengths like the real entries': names of a few words, one-paragraph summaries,
-descriptions of several paragraphs, quotes of a sentence or two. Proper nouns are made up
-from syllables, which gives the vocabulary the long tail a real corpus has.
+descriptions of several paragraphs, quotes of a sentence or two.
+
+Word choice follows Zipf's law, as in real text: the domain's words are the most common
+(the first noun, "trafficker", appears in a large share of documents, like the word does in
+a real knowledge base of this kind), then a long tail of made-up words, each rare. Search
+cost depends on how many documents a word matches, so a uniform choice would overstate it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from datetime import date
+from itertools import accumulate
 
 DEMO_PREFIX = "demo-"
 
@@ -74,24 +79,44 @@ CONNECTORS = ["and", "while", "because", "so that", "after", "before", "when", "
 SYLLABLES = "ka lo mir sen ta vi ro na del bri os qu an el zar po fi tor lem ash ud ven ix".split()
 
 
+TAIL_WORDS = 3000
+ZIPF_EXPONENT = 1.05
+
+
+class ZipfWords:
+    """Draws words with probability falling as 1 / rank^s: early words are common."""
+
+    def __init__(self, words: list[str], rng: random.Random) -> None:
+        self.words, self.random = words, rng
+        self.cumulative = list(
+            accumulate(1 / (rank**ZIPF_EXPONENT) for rank in range(1, len(words) + 1))
+        )
+
+    def __call__(self) -> str:
+        return self.random.choices(self.words, cum_weights=self.cumulative)[0]
+
+
 class DemoText:
     """Generates deterministic, plausible text from a seeded random source."""
 
     def __init__(self, seed: int) -> None:
         self.random = random.Random(seed)
+        tail = list(dict.fromkeys(self.proper_noun().lower() for _ in range(TAIL_WORDS)))
+        self.noun = ZipfWords(NOUNS + tail, self.random)
+        self.verb = ZipfWords(VERBS, self.random)
+        self.adjective = ZipfWords(ADJECTIVES, self.random)
 
     def proper_noun(self) -> str:
         return "".join(self.random.choices(SYLLABLES, k=self.random.randint(2, 3))).capitalize()
 
     def phrase(self) -> str:
-        r = self.random
-        return f"{r.choice(ADJECTIVES)} {r.choice(NOUNS)}"
+        return f"{self.adjective()} {self.noun()}"
 
     def sentence(self) -> str:
         r = self.random
         parts = [
-            f"The {r.choice(NOUNS)} {r.choice(VERBS)} {self.phrase()}",
-            f"{r.choice(CONNECTORS)} the {r.choice(NOUNS)} {r.choice(VERBS)} {self.phrase()}",
+            f"The {self.noun()} {self.verb()} {self.phrase()}",
+            f"{r.choice(CONNECTORS)} the {self.noun()} {self.verb()} {self.phrase()}",
         ]
         if r.random() < 0.5:
             parts.append(f"in {self.proper_noun()}")
@@ -105,13 +130,13 @@ class DemoText:
     def name(self) -> str:
         r = self.random
         kind = r.choice(["scheme", "tactic", "method", "pattern", "use", "abuse"])
-        return f"{r.choice(ADJECTIVES).capitalize()} {r.choice(NOUNS)} {r.choice(NOUNS)} {kind}"
+        return f"{self.adjective().capitalize()} {self.noun()} {self.noun()} {kind}"
 
     def title(self) -> str:
         r = self.random
         return (
             f"{r.choice(['How', 'Why', 'When', 'Report:', 'Study:', 'Inside'])} "
-            f"{self.proper_noun()} {r.choice(NOUNS)}s {r.choice(VERBS)} {self.phrase()}s"
+            f"{self.proper_noun()} {self.noun()}s {self.verb()} {self.phrase()}s"
         )
 
     def description(self) -> str:

@@ -135,7 +135,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
                 matching = search.apply(
                     self._narrowed(self.queryset, leave_out=name), self.search_outcome
                 )
-                matching = matching.order_by().values("pk")
+                matching = list(matching.order_by().values_list("pk", flat=True))
             elif isinstance(results, search.SearchResults):
                 matching = results.ids
             else:

@@ -136,6 +136,8 @@ def test_status_cannot_be_set_through_the_form(admin_client):
         "/admin/kb/source/add/",
         "/admin/kb/category/",
         "/admin/kb/stage/",
+        "/admin/kb/synonymgroup/",
+        "/admin/kb/synonymgroup/add/",
     ],
 )
 def test_admin_pages_load(admin_client, url):
@@ -161,3 +163,14 @@ def test_change_form_links_to_the_entry_on_the_site(admin_client):
     tactic = make_tactic()
     response = admin_client.get(f"/admin/kb/tactic/{tactic.pk}/change/")
     assert "View on site" in response.text
+
+
+def test_admin_adds_a_synonym_group_that_search_uses_at_once(admin_client, reader):
+    make_tactic("Virtual currency payments")
+    response = admin_client.post(
+        "/admin/kb/synonymgroup/add/", {"terms": "monero, virtual currency", "note": "coins"}
+    )
+    assert response.status_code == 302
+    assert [t.name for t in reader.get("/tactics/?q=monero").context["entries"]] == [
+        "Virtual currency payments"
+    ]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Model, Prefetch, QuerySet
 from django.utils.html import strip_tags
 
@@ -256,4 +256,13 @@ def rebuild(progress=None) -> dict[str, int]:
         batch_size=BATCH_SIZE * 4,
     )
     counts["words"] = len(vocabulary)
+    _refresh_planner_statistics()
     return counts
+
+
+def _refresh_planner_statistics() -> None:
+    """Tell the query planner how large the tables now are. Without statistics SQLite
+    joins the full-text index last and runs MATCH once per row (about 50 times slower on a
+    large knowledge base); PostgreSQL's autovacuum would get there too, later."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

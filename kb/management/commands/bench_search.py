@@ -18,17 +18,18 @@ from django.test import Client
 from kb.models import SearchDocument, SearchWord, Tactic
 
 QUERY_MIX = [
-    ("one word", "/search/?q=encrypted"),
+    ("very common word", "/search/?q=trafficker"),
+    ("one word", "/search/?q=passport"),
     ("two words", "/search/?q=fake+payment"),
-    ("phrase", "/search/?q=%22hidden+wallet%22"),
-    ("misspelling", "/search/?q=encyrpted"),
+    ("phrase", "/search/?q=%22prepaid+card%22"),
+    ("misspelling", "/search/?q=pasport"),
     ("synonym", "/search/?q=bitcoin"),
     ("multi-word synonym", "/search/?q=hide+ip+address"),
     ("exclusion", "/search/?q=grooming+-gaming"),
     ("or", "/search/?q=wallet+or+proxy"),
     ("nothing matches", "/search/?q=zzqxv+wortlebop"),
-    ("tactic list, q + facet", "/tactics/?q=recruiter&stage=recruitment"),
-    ("tactic list, page 5", "/tactics/?q=account&page=5"),
+    ("tactic list, q + facet", "/tactics/?q=passport&stage=recruitment"),
+    ("tactic list, common, p. 5", "/tactics/?q=trafficker&page=5"),
     ("API search", "/api/search/?q=encrypted+phone"),
 ]
 

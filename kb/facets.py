@@ -4,8 +4,9 @@ Each facet counts over the rows that match the query and every *other* active fi
 ticking a second technology shows how many the wider choice gives), in one GROUP BY query
 per facet, whatever the number of rows or options.
 
-The matching rows come either as a subquery or, when a search has already fetched them, as
-a list of ids (so the full-text query is not run again for each facet).
+The matching rows come as a subquery, a list of ids, or the results of a search, which
+already hold the ids (and the values of ``ChoiceFacet`` fields), so the full-text query is
+not run again for each facet.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+
+from .search import SearchResults
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,12 @@ class Facet:
         return any(option.selected for option in self.options)
 
 
-Matching = QuerySet | list[int]
+Matching = QuerySet | list[int] | SearchResults
 
 
 def _among(path: str, matching: Matching) -> Q:
+    if isinstance(matching, SearchResults):
+        matching = matching.ids
     if isinstance(matching, list):
         return Q(**{f"{path}__among": matching})
     return Q(**{f"{path}__in": matching})
@@ -67,12 +72,15 @@ class ChoiceFacet:
         self.field, self.choices = field, choices
 
     def options(self, model: type, matching: Matching, selected: set[str]) -> list[FacetOption]:
-        counts = dict(
-            model.objects.filter(_among("pk", matching))
-            .values_list(self.field)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        if isinstance(matching, SearchResults) and self.field in matching.columns:
+            counts = matching.counts(self.field)
+        else:
+            counts = dict(
+                model.objects.filter(_among("pk", matching))
+                .values_list(self.field)
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
         return [
             FacetOption(value, label, counts.get(value, 0), value in selected)
             for value, label in self.choices

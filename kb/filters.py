@@ -111,10 +111,14 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet | search.SearchResults:
         queryset = self._narrowed(queryset)
         queryset = self.filters[SEARCH].filter(queryset, self.form.cleaned_data.get(SEARCH))
-        return self.filters[SORT].filter(queryset, self.form.cleaned_data.get(SORT))
+        queryset = self.filters[SORT].filter(queryset, self.form.cleaned_data.get(SORT))
+        if isinstance(queryset, search.SearchResults):
+            choice_fields = [f.field for f in self.facets.values() if isinstance(f, ChoiceFacet)]
+            queryset = queryset.with_columns(*choice_fields)
+        return queryset
 
     @property
     def active(self) -> bool:
@@ -137,7 +141,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
                 )
                 matching = list(matching.order_by().values_list("pk", flat=True))
             elif isinstance(results, search.SearchResults):
-                matching = results.ids
+                matching = results
             else:
                 matching = results.order_by().values("pk")
             selected = {getattr(value, "slug", value) for value in chosen}

@@ -8,6 +8,7 @@ primary key. It behaves enough like a queryset for Django's and DRF's paginators
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -51,23 +52,44 @@ class SearchResults:
         relaxed: QuerySet | None,
         outcome: SearchOutcome,
         ordering: tuple = ("-search_rank", "pk"),
+        columns: tuple[str, ...] = (),
     ) -> None:
         self.rows, self.strict, self.relaxed = rows, strict, relaxed
-        self.outcome, self.ordering = outcome, ordering
+        self.outcome, self.ordering, self.columns = outcome, ordering, columns
         self.model = rows.model
 
     def order_by(self, *ordering) -> SearchResults:
-        return SearchResults(self.rows, self.strict, self.relaxed, self.outcome, ordering)
+        return SearchResults(
+            self.rows, self.strict, self.relaxed, self.outcome, ordering, self.columns
+        )
+
+    def with_columns(self, *columns: str) -> SearchResults:
+        """Fetch these fields with the ids, so ``counts`` can tally them for free."""
+        return SearchResults(
+            self.rows, self.strict, self.relaxed, self.outcome, self.ordering, columns
+        )
+
+    @cached_property
+    def _matches(self) -> list[tuple]:
+        """(pk, *columns) of every match, in order. When no row matches every word, the
+        search relaxes to rows matching any of them (and the outcome says so)."""
+        fields = ("pk", *self.columns)
+        found = list(self.strict.order_by(*self.ordering).values_list(*fields))
+        if not found and self.relaxed is not None:
+            found = list(self.relaxed.order_by(*self.ordering).values_list(*fields))
+            self.outcome.relaxed = bool(found)
+        # DISTINCT may not collapse rows that differ only in their rank column.
+        return list({row[0]: row for row in found}.values())
 
     @cached_property
     def ids(self) -> list[int]:
-        """Primary keys of every match, in order. When no row matches every word, the
-        search relaxes to rows matching any of them (and the outcome says so)."""
-        ids = list(self.strict.order_by(*self.ordering).values_list("pk", flat=True))
-        if not ids and self.relaxed is not None:
-            ids = list(self.relaxed.order_by(*self.ordering).values_list("pk", flat=True))
-            self.outcome.relaxed = bool(ids)
-        return list(dict.fromkeys(ids))  # DISTINCT may not apply to rank-ordered rows
+        """Primary keys of every match, in order."""
+        return [row[0] for row in self._matches]
+
+    def counts(self, column: str) -> Counter:
+        """How many matches have each value of ``column`` (one of ``columns``)."""
+        index = 1 + self.columns.index(column)
+        return Counter(row[index] for row in self._matches)
 
     def count(self) -> int:
         return len(self.ids)

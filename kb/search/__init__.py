@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .backends import get_backend
-from .query import Clause, Query, Term, parse
+from .query import Query, Term, parse
 from .results import SearchResults
 from .spelling import best_corrections
 from .synonyms import Thesaurus, current_synonyms
@@ -86,23 +86,7 @@ def prepare(text: str) -> PreparedQuery:
     corrections = _spelling_corrections(parsed, thesaurus)
     # Corrections join their word's clause before synonym expansion, so that a misspelt
     # word finds the synonyms of its correction too.
-    corrected = Query(
-        tuple(
-            Clause(
-                (
-                    *clause.terms,
-                    *(
-                        Term((fix,))
-                        for term in clause.terms
-                        if not term.is_phrase
-                        for fix in corrections.get(term.words[0], [])
-                    ),
-                )
-            )
-            for clause in parsed.clauses
-        ),
-        parsed.excluded,
-    )
+    corrected = parsed.with_alternatives(corrections)
     return PreparedQuery(
         text,
         parsed,

@@ -55,6 +55,20 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.clauses)
 
+    def with_alternatives(self, alternatives: dict[str, list[str]]) -> Query:
+        """The same query, where each single word with ``alternatives`` also accepts them."""
+
+        def widen(clause: Clause) -> Clause:
+            extra = [
+                Term((alternative,))
+                for term in clause.terms
+                if not term.is_phrase
+                for alternative in alternatives.get(term.words[0], [])
+            ]
+            return Clause((*clause.terms, *extra))
+
+        return Query(tuple(widen(clause) for clause in self.clauses), self.excluded)
+
 
 _OR = object()
 

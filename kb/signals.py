@@ -106,6 +106,13 @@ for through in TERM_LINKS:
     m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"kb-search-{through}")
 
 
+def _entries_of(term) -> tuple[type, list[int]]:
+    """The kind of entry a vocabulary term classifies, and the ids of those it does."""
+    if isinstance(term, Actor):
+        return Countermeasure, list(term.countermeasures.values_list("pk", flat=True))
+    return Tactic, list(term.tactics.values_list("pk", flat=True))
+
+
 @receiver(post_save, sender=Category)
 @receiver(post_save, sender=Technology)
 @receiver(post_save, sender=Platform)
@@ -113,12 +120,8 @@ for through in TERM_LINKS:
 @receiver(post_save, sender=TargetGroup)
 @receiver(post_save, sender=Actor)
 def term_renamed(sender, instance, raw: bool, created: bool, **kwargs) -> None:
-    if raw or created:
-        return
-    if sender is Actor:
-        indexing.reindex(Countermeasure, instance.countermeasures.values_list("pk", flat=True))
-    else:
-        indexing.reindex(Tactic, instance.tactics.values_list("pk", flat=True))
+    if not raw and not created:
+        indexing.reindex(*_entries_of(instance))
 
 
 @receiver(pre_delete, sender=Technology)
@@ -128,8 +131,7 @@ def term_renamed(sender, instance, raw: bool, created: bool, **kwargs) -> None:
 @receiver(pre_delete, sender=Actor)
 def term_deleting(sender, instance, **kwargs) -> None:
     # The links disappear with the term, without m2m_changed: remember who had it.
-    related = instance.countermeasures if sender is Actor else instance.tactics
-    instance._kb_linked_entries = list(related.values_list("pk", flat=True))
+    instance._kb_linked_entries = _entries_of(instance)
 
 
 @receiver(post_delete, sender=Technology)
@@ -138,5 +140,6 @@ def term_deleting(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=TargetGroup)
 @receiver(post_delete, sender=Actor)
 def term_deleted(sender, instance, **kwargs) -> None:
-    entry_model = Countermeasure if sender is Actor else Tactic
-    indexing.reindex(entry_model, getattr(instance, "_kb_linked_entries", []))
+    linked = getattr(instance, "_kb_linked_entries", None)
+    if linked:
+        indexing.reindex(*linked)

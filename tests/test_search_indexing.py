@@ -128,3 +128,10 @@ def test_suspended_indexing_leaves_the_rebuild_to_the_caller():
     indexing.rebuild()
     assert document_of(tactic).title == "Bulk loaded"
     assert list(SearchDocument.objects.values_list("title", flat=True)) == ["Bulk loaded"]
+
+
+def test_deleting_a_term_removes_it_from_documents():
+    satellite = make_term(Technology, "Satellite")
+    tactic = make_tactic("Tracking", technologies=[satellite])
+    satellite.delete()
+    assert "Satellite" not in document_of(tactic).keywords

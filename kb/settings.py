@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kb.context_processors.site",
             ],
         },
     },
@@ -152,6 +153,8 @@ STORAGES = {
 }
 
 KB_PAGE_SIZE = env_int("KB_PAGE_SIZE", 20)
+# How the knowledge base names itself in citations, feeds and page titles.
+KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Trafficking Technology Tactics Knowledge Base")
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kb.pagination.ApiPagination",

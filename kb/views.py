@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from . import search
+from .cite import PageCitation
 from .filters import (
     CountermeasureFilter,
     DocumentFilter,
@@ -121,7 +123,16 @@ def _entry_page(
         raise Http404("No such entry.") from None
     if public_id != entry.public_id or slug != entry.slug:
         return redirect(entry, permanent=True)
-    return render(request, template, {"entry": entry})
+    permanent_url = request.build_absolute_uri(entry.get_absolute_url())
+    return render(
+        request,
+        template,
+        {
+            "entry": entry,
+            "permanent_url": permanent_url,
+            "citation": PageCitation(entry, permanent_url, timezone.localdate()),
+        },
+    )
 
 
 def tactic_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from . import api, views
+from .feeds import CategoryTacticsFeed, LatestTacticsFeed
+from .sitemaps import SITEMAPS
 
 # Public IDs look like TT-0001; any case and zero padding is accepted and redirected.
 ENTRY_ID = r"(?P<public_id>[A-Za-z]{2}-[0-9]{1,9})"
@@ -25,6 +28,10 @@ kb_patterns = [
     *entry_routes("countermeasures", views.countermeasure_detail, "countermeasure-detail"),
     path("sources/", views.source_list, name="source-list"),
     *entry_routes("sources", views.source_detail, "source-detail"),
+    path("handout/", views.handout, name="handout"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("feeds/tactics/", LatestTacticsFeed(), name="feed"),
+    path("feeds/tactics/<slug:slug>/", CategoryTacticsFeed(), name="category-feed"),
 ]
 
 api_patterns = [
@@ -36,4 +43,6 @@ urlpatterns = [
     path("", include((kb_patterns, "kb"))),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from . import search
@@ -23,6 +24,7 @@ from .models import (
     Entry,
     SearchDocument,
     Source,
+    Stage,
     Tactic,
     canonical_public_id,
 )
@@ -151,6 +153,69 @@ def countermeasure_detail(
         slug,
         "kb/countermeasure_detail.html",
     )
+
+
+MAX_HANDOUT = 50
+
+
+def handout(request: HttpRequest) -> HttpResponse:
+    """Chosen tactics on one printable page, in the order given: ``?ids=TT-0001,TT-0004``.
+    IDs that name no published tactic are listed, not fatal."""
+    requested = [part.strip() for part in request.GET.get("ids", "").split(",") if part.strip()]
+    wanted = {part: canonical_public_id(part, Tactic.PUBLIC_ID_PREFIX) for part in requested}
+    found = {
+        tactic.public_id: tactic
+        for tactic in Tactic.objects.published()
+        .for_page()
+        .filter(public_id__in=[c for c in wanted.values() if c][:MAX_HANDOUT])
+    }
+    tactics = [found[c] for c in dict.fromkeys(wanted.values()) if c in found]
+    return render(
+        request,
+        "kb/handout.html",
+        {
+            "tactics": tactics,
+            "missing": [part for part, canonical in wanted.items() if canonical not in found],
+            "too_many": len(wanted) > MAX_HANDOUT,
+            "max_handout": MAX_HANDOUT,
+        },
+    )
+
+
+MATRIX_COLUMNS = {"stage": "Stages of the trafficking process", "category": "Categories"}
+
+
+def matrix(request: HttpRequest) -> HttpResponse:
+    """All published tactics at a glance: stages (or categories) as columns."""
+    by = request.GET.get("by") if request.GET.get("by") in MATRIX_COLUMNS else "stage"
+    # The matrix filters by vocabulary only; a text search has the lists for that.
+    data = request.GET.copy()
+    data.pop("q", None)
+    filterset = TacticFilter(data, queryset=Tactic.objects.published().select_related("category"))
+    tactics = list(filterset.qs.prefetch_related("stages"))
+    columns = list(Stage.objects.all() if by == "stage" else Category.objects.all())
+    cells = {column.pk: [] for column in columns}
+    for tactic in tactics:
+        for column in tactic.stages.all() if by == "stage" else [tactic.category]:
+            cells[column.pk].append(tactic)
+    return render(
+        request,
+        "kb/matrix.html",
+        {
+            "filter": filterset,
+            "by": by,
+            "column_kinds": MATRIX_COLUMNS,
+            "columns": [(column, cells[column.pk]) for column in columns],
+            "tactic_count": len(tactics),
+        },
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the public pages, not the admin or search results."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def source_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:

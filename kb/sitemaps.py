@@ -14,9 +14,7 @@ class EntrySitemap(Sitemap):
         self.model = model
 
     def items(self) -> QuerySet:
-        return self.model.objects.published().order_by("pk").only(
-            "public_id", "slug", "updated_at"
-        )
+        return self.model.objects.published().order_by("pk").only("public_id", "slug", "updated_at")
 
     def lastmod(self, entry):
         return entry.updated_at

@@ -39,7 +39,9 @@ def test_handout_keeps_the_given_order_with_countermeasures_and_references(reade
 
 def test_handout_reports_unknown_and_unpublished_ids(reader, unpublished):
     shown = make_tactic("Shown")
-    response = reader.get("/handout/", {"ids": f"{shown.public_id.lower()},TT-9999,nonsense,TT-0001"})
+    response = reader.get(
+        "/handout/", {"ids": f"{shown.public_id.lower()},TT-9999,nonsense,TT-0001"}
+    )
     assert [t.name for t in response.context["tactics"]] == ["Shown"]
     assert response.context["missing"] == ["TT-9999", "nonsense", "TT-0001"]
     assert "Leaked" not in response.text

@@ -35,11 +35,37 @@ QUERY_MAX_LENGTH = 200
 SEARCH, SORT = "q", "sort"
 
 
+def _without_blanks(value):
+    # "?actor=" (an empty choice, as forms and hand-edited links send) means no filter.
+    return [item for item in value if item not in ("", None)] if value else value
+
+
+class TermField(django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value):
+        return super().clean(_without_blanks(value))
+
+
+class ChoicesField(django_filters.fields.MultipleChoiceField):
+    def clean(self, value):
+        return super().clean(_without_blanks(value))
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Any of the chosen values of a field with fixed choices."""
+
+    field_class = ChoicesField
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(widget=forms.CheckboxSelectMultiple, **kwargs)
+
+
 class TermFilter(django_filters.ModelMultipleChoiceFilter):
     """Entries carrying any of the chosen vocabulary terms, named by slug in the URL.
 
     Several values of one filter widen the result (OR); different filters narrow it (AND).
     """
+
+    field_class = TermField
 
     def __init__(self, model: type, field_name: str, label: str, **kwargs) -> None:
         super().__init__(
@@ -203,11 +229,8 @@ class CountermeasureFilter(KnowledgeBaseFilterSet):
     """Filters of the countermeasure list."""
 
     q = SearchFilter()
-    kind = django_filters.MultipleChoiceFilter(
-        field_name="response_kind",
-        label="Kind of response",
-        choices=ResponseKind.choices,
-        widget=forms.CheckboxSelectMultiple,
+    kind = ChoicesFilter(
+        field_name="response_kind", label="Kind of response", choices=ResponseKind.choices
     )
     actor = TermFilter(Actor, "actors", "Actor")
     sort = SortFilter(
@@ -233,9 +256,7 @@ class SourceFilter(KnowledgeBaseFilterSet):
     """Filters of the source list."""
 
     q = SearchFilter()
-    kind = django_filters.MultipleChoiceFilter(
-        label="Kind of source", choices=SourceKind.choices, widget=forms.CheckboxSelectMultiple
-    )
+    kind = ChoicesFilter(label="Kind of source", choices=SourceKind.choices)
     sort = SortFilter(
         {
             "relevance": ("Relevance", ("-search_rank", "title", "pk")),
@@ -256,12 +277,7 @@ class DocumentFilter(KnowledgeBaseFilterSet):
     """The site-wide search over tactics, countermeasures and sources together."""
 
     q = SearchFilter()
-    type = django_filters.MultipleChoiceFilter(
-        field_name="kind",
-        label="Type",
-        choices=DocumentKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    type = ChoicesFilter(field_name="kind", label="Type", choices=DocumentKind.choices)
     sort = SortFilter(
         {
             "relevance": ("Relevance", ("-search_rank", "title", "pk")),

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
 from . import api, views
 from .feeds import CategoryTacticsFeed, LatestTacticsFeed
@@ -34,9 +36,18 @@ kb_patterns = [
     path("feeds/tactics/<slug:slug>/", CategoryTacticsFeed(), name="category-feed"),
 ]
 
+router = DefaultRouter()
+router.register("tactics", api.TacticViewSet, basename="tactic")
+router.register("countermeasures", api.CountermeasureViewSet, basename="countermeasure")
+router.register("sources", api.SourceViewSet, basename="source")
+for prefix, vocabulary in api.VOCABULARY_ROUTES.items():
+    router.register(prefix, api.vocabulary_viewset(vocabulary), basename=prefix)
+
 api_patterns = [
     path("search/", api.SearchList.as_view(), name="search"),
-    path("tactics/", api.TacticList.as_view(), name="tactic-list"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
 ]
 
 urlpatterns = [

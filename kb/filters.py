@@ -7,6 +7,8 @@ them out, and the page (or the API, with a 400) says what was not understood.
 
 from __future__ import annotations
 
+import unicodedata
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -83,9 +85,20 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__in": value}).distinct()
 
 
+class SearchField(forms.CharField):
+    """A search box's text, without control characters (a pasted NUL or escape code means
+    nothing to search, and must not turn the query into an error)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "".join(c for c in value if unicodedata.category(c) != "Cc" or c in "\t\n")
+
+
 class SearchFilter(django_filters.CharFilter):
     """The free-text query ``q`` in web-search syntax (see kb.search). Applied after every
     other filter, so that the relaxed fallback sees the list as filtered."""
+
+    field_class = SearchField
 
     def __init__(self) -> None:
         super().__init__(

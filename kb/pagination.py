@@ -8,6 +8,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
+def _is_count(text: str) -> bool:
+    # str.isdigit() also accepts "²", which int() refuses.
+    return text.isascii() and text.isdigit() and int(text) >= 1
+
+
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     """The requested page of ``queryset``; a missing, malformed or out-of-range page number
     gives the nearest real page instead of an error."""
@@ -28,7 +33,7 @@ class ApiPagination(PageNumberPagination):
         values = request.query_params.getlist(self.page_size_query_param)
         if not values:
             return self.page_size
-        if len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1:
+        if len(values) > 1 or not _is_count(values[0]):
             raise ValidationError({"page_size": ["Give one whole number from 1 to 100."]})
         return min(int(values[0]), self.max_page_size)
 
@@ -36,7 +41,7 @@ class ApiPagination(PageNumberPagination):
         values = request.query_params.getlist(self.page_query_param)
         if not values:
             return 1
-        if len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1:
+        if len(values) > 1 or not _is_count(values[0]):
             raise NotFound("Invalid page: give one whole number from 1.")
         return int(values[0])
 

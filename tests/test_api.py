@@ -155,3 +155,8 @@ def test_api_rejects_a_malformed_page_size(reader, page_size):
 
 def test_api_caps_page_size_at_100(reader):
     assert reader.get("/api/tactics/", {"page_size": "1000"}).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["\u00b2", "\u0661", "0", "", "1.0"])
+def test_api_refuses_a_malformed_page_number_without_a_server_error(reader, page):
+    assert reader.get("/api/tactics/", {"page": page}).status_code == 404

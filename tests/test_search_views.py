@@ -218,3 +218,9 @@ def test_hostile_queries_never_break_anything(reader, path, query):
     else:
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.text
+
+
+def test_control_characters_in_a_query_are_dropped_not_rejected(reader):
+    make_tactic("Lantern")
+    assert names(reader.get("/tactics/", {"q": "lan\x00tern\x1b"})) == ["Lantern"]
+    assert reader.get("/api/tactics/", {"q": "lantern\x00"}).json()["count"] == 1

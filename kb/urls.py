@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import api, views
+from .downloads import views as downloads
 from .feeds import CategoryTacticsFeed, LatestTacticsFeed
 from .sitemaps import SITEMAPS
 
@@ -32,6 +33,10 @@ kb_patterns = [
     *entry_routes("sources", views.source_detail, "source-detail"),
     path("handout/", views.handout, name="handout"),
     path("matrix/", views.matrix, name="matrix"),
+    path("downloads/", downloads.downloads, name="downloads"),
+    path("downloads/kb.json", downloads.download_json, name="download-json"),
+    path("downloads/<slug:name>.csv", downloads.download_csv, name="download-csv"),
+    path("downloads/kb.stix.json", downloads.download_stix, name="download-stix"),
     path("feeds/tactics/", LatestTacticsFeed(), name="feed"),
     path("feeds/tactics/<slug:slug>/", CategoryTacticsFeed(), name="category-feed"),
 ]

@@ -7,10 +7,12 @@ review step, and every change of status is written to the admin's history.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     TRANSITIONS,
@@ -29,6 +31,7 @@ from .models import (
     TargetGroup,
     Technology,
     WorkflowError,
+    record_version,
 )
 
 TRANSITION_FIELD = "_transition"
@@ -57,8 +60,11 @@ def transition_action(name: str):
                 skipped.append(entry.public_id)
                 continue
             entry.apply(name)
+            entry._change_reason = transition.label
             entry.save()
             modeladmin.log_change(request, entry, transition.label)
+            if entry.is_published:
+                record_version(entry, transition.label)
             changed.append(entry.public_id)
         if changed:
             modeladmin.message_user(
@@ -76,13 +82,25 @@ def transition_action(name: str):
     return action
 
 
-class EntryAdmin(admin.ModelAdmin):
-    """Shared admin for tactics, countermeasures and sources: workflow, IDs, timestamps."""
+class EntryForm(forms.ModelForm):
+    change_note = forms.CharField(
+        label="What changed",
+        max_length=200,
+        required=False,
+        help_text="One line for the history and, once published, the public change log.",
+    )
 
+
+class EntryAdmin(SimpleHistoryAdmin):
+    """Shared admin for tactics, countermeasures and sources: workflow, IDs, timestamps,
+    and full history (who changed what and when, with diffs and restore)."""
+
+    form = EntryForm
     change_form_template = "admin/kb/entry_change_form.html"
     actions = [transition_action(name) for name in TRANSITIONS]
     list_filter = ("status",)
     readonly_fields = ("public_id", "status", "published_at", "created_at", "updated_at")
+    history_list_display = ["status", "history_change_reason"]
     list_per_page = 50
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -103,10 +121,18 @@ class EntryAdmin(admin.ModelAdmin):
                 # The edits are still saved; only the status change is refused.
                 self.message_user(request, str(error), messages.WARNING)
                 transition = None
+        note = form.cleaned_data.get("change_note") or (transition.label if transition else "")
+        obj._change_reason = note or ("Created" if not change else "Edited")
         super().save_model(request, obj, form, change)
         if transition is not None:
             self.log_change(request, obj, transition.label)
             self.message_user(request, f"{transition.label}: {obj.public_id}.")
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A published entry's version is numbered once everything around it is saved too.
+        if form.instance.is_published:
+            record_version(form.instance, form.instance._change_reason)
 
 
 class IndicatorInline(admin.TabularInline):
@@ -164,6 +190,7 @@ class TacticAdmin(EntryAdmin):
         ),
         ("Links", {"fields": ("related_tactics", "replaced_by")}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+        (None, {"fields": ("change_note",)}),
     )
     inlines = (IndicatorInline, CitationInline, TacticMitigationInline)
 
@@ -184,6 +211,7 @@ class CountermeasureAdmin(EntryAdmin):
         ("Classification", {"fields": ("response_kind", "actors")}),
         ("Links", {"fields": ("replaced_by",)}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+        (None, {"fields": ("change_note",)}),
     )
     inlines = (CountermeasureMitigationInline, CitationInline)
 
@@ -204,6 +232,7 @@ class SourceAdmin(EntryAdmin):
         ("Where to find it", {"fields": ("url", "archive_url")}),
         (None, {"fields": ("summary", "replaced_by")}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+        (None, {"fields": ("change_note",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from . import api, views
 from .downloads import views as downloads
 from .feeds import CategoryTacticsFeed, LatestTacticsFeed
+from .models import Countermeasure, Source, Tactic
 from .sitemaps import SITEMAPS
 
 # Public IDs look like TT-0001; any case and zero padding is accepted and redirected.
@@ -22,15 +23,37 @@ def entry_routes(prefix: str, view, name: str) -> list:
     ]
 
 
+def history_routes(prefix: str, model, name: str) -> list:
+    """An entry's public change log."""
+    return [
+        re_path(
+            rf"^{prefix}/{ENTRY_ID}/changes/$",
+            views.entry_changes,
+            {"model": model},
+            name=f"{name}-changes",
+        )
+    ]
+
+
 kb_patterns = [
     path("", views.home, name="home"),
     path("search/", views.site_search, name="search"),
     path("tactics/", views.tactic_list, name="tactic-list"),
+    *history_routes("tactics", Tactic, "tactic"),
+    re_path(
+        rf"^tactics/{ENTRY_ID}/v(?P<number>[0-9]{{1,6}})/$",
+        views.tactic_version,
+        name="tactic-version",
+    ),
     *entry_routes("tactics", views.tactic_detail, "tactic-detail"),
+    re_path(rf"^tactics/{SLUG}/$", views.tactic_by_slug, name="tactic-by-slug"),
     path("countermeasures/", views.countermeasure_list, name="countermeasure-list"),
+    *history_routes("countermeasures", Countermeasure, "countermeasure"),
     *entry_routes("countermeasures", views.countermeasure_detail, "countermeasure-detail"),
     path("sources/", views.source_list, name="source-list"),
+    *history_routes("sources", Source, "source"),
     *entry_routes("sources", views.source_detail, "source-detail"),
+    path("whats-new/", views.whats_new, name="whats-new"),
     path("handout/", views.handout, name="handout"),
     path("matrix/", views.matrix, name="matrix"),
     path("downloads/", downloads.downloads, name="downloads"),

@@ -3,7 +3,7 @@ filtering in ``filters``."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,13 +18,16 @@ from .filters import (
     SourceFilter,
     TacticFilter,
 )
+from .history import tactic_as_published
 from .models import (
     Category,
     Countermeasure,
     Entry,
+    PublishedVersion,
     SearchDocument,
     Source,
     Stage,
+    Status,
     Tactic,
     canonical_public_id,
 )
@@ -133,8 +136,76 @@ def _entry_page(
             "entry": entry,
             "permanent_url": permanent_url,
             "citation": PageCitation(entry, permanent_url, timezone.localdate()),
+            "current_version": entry.versions.first(),
         },
     )
+
+
+def _public_entry(request: HttpRequest, model: type[Entry], public_id: str) -> Entry:
+    canonical_id = canonical_public_id(public_id, model.PUBLIC_ID_PREFIX)
+    entry = model.objects.visible_to(request.user).filter(public_id=canonical_id).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
+
+
+def entry_changes(request: HttpRequest, public_id: str, model: type[Entry]) -> HttpResponse:
+    """An entry's public change log: every published version, newest first."""
+    entry = _public_entry(request, model, public_id)
+    return render(
+        request, "kb/changes.html", {"entry": entry, "versions": list(entry.versions.all())}
+    )
+
+
+def tactic_version(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    """Version ``number`` of a tactic exactly as it was published, for course material that
+    must show what it taught."""
+    tactic = _public_entry(request, Tactic, public_id)
+    version = tactic.versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    if public_id != tactic.public_id:
+        return redirect(version, permanent=True)
+    return render(
+        request,
+        "kb/tactic_version.html",
+        {
+            "page": tactic_as_published(version),
+            "entry": tactic,
+            "current_version": tactic.versions.first(),
+            "version_url": request.build_absolute_uri(version.get_absolute_url()),
+        },
+    )
+
+
+def tactic_by_slug(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/tactics/<slug>/``: any slug a tactic has ever had leads to its page."""
+    tactic = Tactic.objects.visible_to(request.user).filter(slug=slug).first()
+    if tactic is None:
+        former = Tactic.history.filter(slug=slug).order_by("-history_date").first()
+        if former is not None:
+            tactic = Tactic.objects.visible_to(request.user).filter(pk=former.id).first()
+    if tactic is None:
+        raise Http404("No such tactic.")
+    return redirect(tactic, permanent=True)
+
+
+WHATS_NEW_LENGTH = 50
+
+
+def whats_new(request: HttpRequest) -> HttpResponse:
+    """Recently published versions across the knowledge base."""
+    public = [Status.PUBLISHED, Status.RETIRED]
+    versions = (
+        PublishedVersion.objects.filter(
+            Q(tactic__status__in=public)
+            | Q(countermeasure__status__in=public)
+            | Q(source__status__in=public)
+        )
+        .select_related("tactic", "countermeasure", "source")
+        .order_by("-published_at", "-pk")[:WHATS_NEW_LENGTH]
+    )
+    return render(request, "kb/whats_new.html", {"versions": versions})
 
 
 def tactic_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:

@@ -2,8 +2,9 @@
 
 from .countermeasures import Countermeasure, Mitigation, ResponseKind
 from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
-from .sources import Citation, DatePrecision, Reference, Source, SourceKind
+from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
 from .tactics import Indicator, Tactic
+from .versions import PublishedVersion, record_version
 from .vocabularies import Actor, Category, Platform, Stage, TargetGroup, Technology, Vocabulary
 from .workflow import (
     TRANSITIONS,
@@ -30,6 +31,7 @@ __all__ = [
     "Mitigation",
     "Platform",
     "PublicIdCounter",
+    "PublishedVersion",
     "Reference",
     "ResponseKind",
     "SearchDocument",
@@ -47,6 +49,8 @@ __all__ = [
     "Vocabulary",
     "WorkflowError",
     "canonical_public_id",
+    "group_citations",
     "parse_public_id",
+    "record_version",
     "reserve_public_id",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .tactics import Tactic
 from .workflow import Entry, EntryQuerySet
@@ -67,6 +68,7 @@ class Countermeasure(Entry):
     )
 
     objects = CountermeasureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[actors])
 
     class Meta(Entry.Meta):
         ordering = ["name"]
@@ -101,6 +103,8 @@ class Mitigation(models.Model):
     )
     tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="mitigations")
     note = models.CharField("how it counters the tactic", max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .workflow import Entry, EntryQuerySet
 
@@ -86,6 +87,7 @@ class Source(Entry):
     summary = models.TextField(blank=True)
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta(Entry.Meta):
         ordering = ["title"]
@@ -149,6 +151,8 @@ class Citation(models.Model):
         help_text="Where the quote stands in the source, e.g. “paragraph 4” or “p. 12”.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .workflow import Entry, EntryQuerySet
 
@@ -78,6 +79,7 @@ class Tactic(Entry):
     related_tactics = models.ManyToManyField("self", blank=True, symmetrical=True)
 
     objects = TacticQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[technologies, platforms, stages, target_groups])
 
     class Meta(Entry.Meta):
         ordering = ["name"]
@@ -105,6 +107,8 @@ class Indicator(models.Model):
     tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="indicators")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -31,3 +31,9 @@ def remove_from_query(context, name: str, value: str) -> str:
     query.setlist(name, [v for v in query.getlist(name) if v != value])
     query.pop("page", None)
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def model_label(instance) -> str:
+    """The kind of a record in readers' words ("Tactic", "Countermeasure", "Source")."""
+    return instance._meta.verbose_name.capitalize()

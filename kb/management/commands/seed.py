@@ -1,9 +1,11 @@
 """Load the seed knowledge base into an empty database, and never over curated content."""
 
+import io
+
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
-from kb.models import Countermeasure, Source, Tactic
+from kb.models import Countermeasure, Source, Tactic, record_version
 from kb.search import indexing
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -19,6 +21,12 @@ class Command(BaseCommand):
         with indexing.suspended():
             call_command("loaddata", SEED_FIXTURE, verbosity=0)
         indexing.rebuild()
+        # Fixtures load without history; start it, and number the first published version.
+        quiet = {"verbosity": 0, "stdout": io.StringIO(), "stderr": io.StringIO()}
+        call_command("populate_history", auto=True, **quiet)
+        for model in (Tactic, Countermeasure, Source):
+            for entry in model.objects.published():
+                record_version(entry, "First published")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seed content: loaded {Tactic.objects.count()} tactics, "

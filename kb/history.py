@@ -1,0 +1,91 @@
+"""Entries as they were at a published version, rebuilt from django-simple-history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from .models import (
+    Category,
+    Citation,
+    Countermeasure,
+    Indicator,
+    Mitigation,
+    PublishedVersion,
+    Source,
+    Status,
+    Tactic,
+    group_citations,
+)
+
+
+@dataclass
+class TacticAsPublished:
+    """What a tactic page showed at one published version: the tactic's own fields, its
+    classification, indicators, countermeasures and references as they were then."""
+
+    version: PublishedVersion
+    tactic: Tactic
+    category: Category | None
+    terms: dict[str, list] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    mitigations: list[Mitigation] = field(default_factory=list)
+    references: list = field(default_factory=list)
+
+
+def _term_ids(record, name: str, term_field: str) -> list[int]:
+    return [getattr(row, f"{term_field}_id") for row in getattr(record, name).all()]
+
+
+def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
+    """Rebuild ``version`` of its tactic (a handful of queries on the history tables)."""
+    moment, tactic = version.published_at, version.tactic
+    record = tactic.history.filter(history_date__lte=moment).order_by("-history_date").first()
+    if record is None:
+        raise Http404("This version's history is not available.")
+    from .models import Platform, Stage, TargetGroup, Technology
+
+    terms = {}
+    for name, model, term_field in (
+        ("stages", Stage, "stage"),
+        ("technologies", Technology, "technology"),
+        ("platforms", Platform, "platform"),
+        ("target_groups", TargetGroup, "targetgroup"),
+    ):
+        terms[name] = list(model.objects.filter(pk__in=_term_ids(record, name, term_field)))
+
+    published_sources = {
+        s.pk: s for s in Source.history.as_of(moment).filter(status=Status.PUBLISHED)
+    }
+    citations = [
+        c for c in Citation.history.as_of(moment).filter(tactic_id=tactic.pk)
+        if c.source_id in published_sources
+    ]  # fmt: skip
+    for citation in citations:
+        citation.source = published_sources[citation.source_id]
+    citations.sort(key=lambda c: (c.position, c.pk))
+
+    countermeasures = {
+        c.pk: c for c in Countermeasure.history.as_of(moment).filter(status=Status.PUBLISHED)
+    }
+    mitigations = [
+        m for m in Mitigation.history.as_of(moment).filter(tactic_id=tactic.pk)
+        if m.countermeasure_id in countermeasures
+    ]  # fmt: skip
+    for mitigation in mitigations:
+        mitigation.countermeasure = countermeasures[mitigation.countermeasure_id]
+    mitigations.sort(key=lambda m: m.countermeasure.name)
+
+    return TacticAsPublished(
+        version=version,
+        tactic=record.instance,
+        category=Category.objects.filter(pk=record.category_id).first(),
+        terms=terms,
+        indicators=sorted(
+            Indicator.history.as_of(moment).filter(tactic_id=tactic.pk),
+            key=lambda i: (i.position, i.pk),
+        ),
+        mitigations=mitigations,
+        references=group_citations(citations),
+    )

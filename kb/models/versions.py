@@ -1,0 +1,79 @@
+"""Published versions: numbered points in an entry's history that readers can cite.
+
+The history itself (every change to every entry and its indicators, citations and links,
+who made it and when) is kept by django-simple-history. A published version only marks a
+moment of that history: "version 3 of TT-0001, published on this date, because ...". Its
+content is rebuilt from the history as of that moment, so there is one revision mechanism.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class PublishedVersion(models.Model):
+    """Version ``number`` of a tactic, countermeasure or source, as published at a moment."""
+
+    tactic = models.ForeignKey(
+        "kb.Tactic", on_delete=models.CASCADE, null=True, blank=True, related_name="versions"
+    )
+    countermeasure = models.ForeignKey(
+        "kb.Countermeasure",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="versions",
+    )
+    source = models.ForeignKey(
+        "kb.Source", on_delete=models.CASCADE, null=True, blank=True, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.CharField(max_length=200, help_text="What changed, in one line.")
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(tactic__isnull=False, countermeasure=None, source=None)
+                    | Q(countermeasure__isnull=False, tactic=None, source=None)
+                    | Q(source__isnull=False, tactic=None, countermeasure=None)
+                ),
+                name="kb_publishedversion_one_entry",
+            ),
+            models.UniqueConstraint(fields=["tactic", "number"], name="kb_version_tactic_number"),
+            models.UniqueConstraint(
+                fields=["countermeasure", "number"], name="kb_version_countermeasure_number"
+            ),
+            models.UniqueConstraint(fields=["source", "number"], name="kb_version_source_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.public_id} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        """The version's permanent link: its own page for tactics, its line in the change
+        log for countermeasures and sources."""
+        entry = self.entry
+        kind = type(entry)._meta.model_name
+        if kind == "tactic":
+            return reverse("kb:tactic-version", args=[entry.public_id, self.number])
+        return reverse(f"kb:{kind}-changes", args=[entry.public_id]) + f"#v{self.number}"
+
+    @property
+    def entry(self):
+        return self.tactic or self.countermeasure or self.source
+
+
+def record_version(entry, note: str) -> PublishedVersion:
+    """Number and record the entry's state as published now (the caller has saved it and
+    everything around it: indicators, citations, links)."""
+    kind = type(entry)._meta.model_name
+    latest = PublishedVersion.objects.filter(**{kind: entry}).aggregate(n=Max("number"))["n"]
+    return PublishedVersion.objects.create(
+        **{kind: entry}, number=(latest or 0) + 1, note=note[:200] or "Updated"
+    )

@@ -1,0 +1,148 @@
+"""Published versions, change logs, version permalinks, old slugs and "what's new"."""
+
+import pytest
+from django.core.management import call_command
+
+from kb.models import PublishedVersion, Stage, Status, Tactic, record_version
+
+from .conftest import cite, make_countermeasure, make_source, make_tactic, make_term
+from .test_admin import inline_management
+
+pytestmark = pytest.mark.django_db
+
+
+def publish_change(tactic: Tactic, note: str, **changes) -> PublishedVersion:
+    for name, value in changes.items():
+        setattr(tactic, name, value)
+    tactic._change_reason = note
+    tactic.save()
+    return record_version(tactic, note)
+
+
+def admin_form(tactic: Tactic, **extra) -> dict:
+    return {
+        "name": tactic.name,
+        "slug": tactic.slug,
+        "summary": tactic.summary,
+        "description": tactic.description,
+        "category": tactic.category_id,
+        **inline_management("indicators", 0),
+        **inline_management("citations", 0),
+        **inline_management("mitigations", 0),
+        **extra,
+    }
+
+
+def test_publishing_and_editing_in_the_admin_number_versions(admin_client):
+    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    url = f"/admin/kb/tactic/{tactic.pk}/change/"
+    admin_client.post(url, admin_form(tactic, _transition="publish"))
+    admin_client.post(url, admin_form(tactic, summary="Better.", change_note="Clearer summary"))
+    notes = list(tactic.versions.order_by("number").values_list("number", "note"))
+    assert notes == [(1, "Publish"), (2, "Clearer summary")]
+
+
+def test_editing_a_draft_makes_no_version(admin_client):
+    tactic = make_tactic("Lantern", status=Status.DRAFT)
+    admin_client.post(f"/admin/kb/tactic/{tactic.pk}/change/", admin_form(tactic, summary="x"))
+    assert not tactic.versions.exists()
+
+
+def test_bulk_publish_numbers_a_version(admin_client):
+    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    admin_client.post("/admin/kb/tactic/", {"action": "publish", "_selected_action": [tactic.pk]})
+    assert list(tactic.versions.values_list("number", "note")) == [(1, "Publish")]
+
+
+def test_admin_shows_the_full_history(admin_client):
+    tactic = make_tactic("Lantern")
+    publish_change(tactic, "Renamed", name="Lanterns")
+    response = admin_client.get(f"/admin/kb/tactic/{tactic.pk}/history/")
+    assert response.status_code == 200 and "Renamed" in response.text
+
+
+def test_version_page_shows_the_tactic_exactly_as_published(reader):
+    stage = make_term(Stage, "Control")
+    tactic = make_tactic("Old name", slug="old-name", stages=[stage])
+    tactic.indicators.create(text="First sign")
+    cite(tactic, make_source(title="A report"), "Old quote")
+    record_version(tactic, "First published")
+    tactic.indicators.create(text="Later sign")
+    tactic.stages.clear()
+    publish_change(tactic, "Renamed", name="New name", slug="new-name")
+
+    old = reader.get("/tactics/TT-0001/v1/")
+    assert old.status_code == 200
+    assert "<h1>Old name</h1>" in old.text and "First sign" in old.text
+    assert "Later sign" not in old.text and "Control" in old.text and "Old quote" in old.text
+    assert "This is not the current version" in old.text
+    assert 'href="/tactics/TT-0001/new-name/"' in old.text
+    assert '<meta name="robots" content="noindex">' in old.text
+
+    new = reader.get("/tactics/TT-0001/v2/")
+    assert "<h1>New name</h1>" in new.text and "Later sign" in new.text
+    assert "This is the current version" in new.text
+
+
+def test_unknown_versions_and_unpublished_tactics_are_not_found(reader):
+    tactic = make_tactic("Lantern")
+    record_version(tactic, "First")
+    assert reader.get("/tactics/TT-0001/v2/").status_code == 404
+    draft = make_tactic("Secret", status=Status.DRAFT)
+    record_version(draft, "Should not show")
+    for url in (f"/tactics/{draft.public_id}/v1/", f"/tactics/{draft.public_id}/changes/"):
+        assert reader.get(url).status_code == 404
+
+
+def test_change_log_lists_versions_newest_first(reader):
+    countermeasure = make_countermeasure("Patrols")
+    record_version(countermeasure, "First published")
+    record_version(countermeasure, "Added a quote")
+    response = reader.get("/countermeasures/CM-0001/changes/")
+    assert [v.number for v in response.context["versions"]] == [2, 1]
+    assert 'id="v2"' in response.text and "Added a quote" in response.text
+
+
+def test_entry_page_offers_the_version_permalink_and_change_log(reader):
+    tactic = make_tactic("Lantern")
+    record_version(tactic, "First")
+    text = reader.get(tactic.get_absolute_url()).text
+    assert 'href="/tactics/TT-0001/v1/"' in text and 'href="/tactics/TT-0001/changes/"' in text
+
+
+def test_every_slug_a_tactic_ever_had_redirects_to_it(reader):
+    tactic = make_tactic("First", slug="first")
+    for slug in ("second", "third"):
+        tactic.slug = slug
+        tactic.save()
+    for slug in ("first", "second", "third"):
+        response = reader.get(f"/tactics/{slug}/")
+        assert response.status_code == 301
+        assert response["Location"] == "/tactics/TT-0001/third/"
+    assert reader.get("/tactics/never-existed/").status_code == 404
+
+
+def test_a_draft_is_not_found_by_its_slug(reader):
+    make_tactic("Secret", slug="secret", status=Status.DRAFT)
+    assert reader.get("/tactics/secret/").status_code == 404
+
+
+def test_whats_new_lists_recent_versions_of_public_entries_only(reader):
+    shown = make_tactic("Shown")
+    record_version(shown, "First published")
+    hidden = make_tactic("Hidden")
+    record_version(hidden, "Published, then withdrawn")
+    hidden.status = Status.DRAFT
+    hidden.save()
+    response = reader.get("/whats-new/")
+    assert [v.entry.name for v in response.context["versions"]] == ["Shown"]
+    assert "Hidden" not in response.text
+
+
+def test_seed_starts_every_published_entry_at_version_one():
+    call_command("seed", verbosity=0)
+    for model_name in ("tactic", "countermeasure", "source"):
+        counts = PublishedVersion.objects.filter(**{f"{model_name}__isnull": False})
+        assert set(counts.values_list("number", flat=True)) == {1}
+    tactic = Tactic.objects.get(public_id="TT-0009")
+    assert tactic.history.exists() and tactic.indicators.first().history.exists()

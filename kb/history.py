@@ -38,12 +38,31 @@ def _term_ids(record, name: str, term_field: str) -> list[int]:
     return [getattr(row, f"{term_field}_id") for row in getattr(record, name).all()]
 
 
+def _record(entry, moment):
+    record = entry.history.filter(history_date__lte=moment).order_by("-history_date").first()
+    if record is None:
+        raise Http404("This version's history is not available.")
+    return record
+
+
+def _references_as_of(moment, **entry) -> list:
+    published_sources = {
+        s.pk: s for s in Source.history.as_of(moment).filter(status=Status.PUBLISHED)
+    }
+    citations = [
+        c for c in Citation.history.as_of(moment).filter(**entry)
+        if c.source_id in published_sources
+    ]  # fmt: skip
+    for citation in citations:
+        citation.source = published_sources[citation.source_id]
+    citations.sort(key=lambda c: (c.position, c.pk))
+    return group_citations(citations)
+
+
 def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
     """Rebuild ``version`` of its tactic (a handful of queries on the history tables)."""
     moment, tactic = version.published_at, version.tactic
-    record = tactic.history.filter(history_date__lte=moment).order_by("-history_date").first()
-    if record is None:
-        raise Http404("This version's history is not available.")
+    record = _record(tactic, moment)
     from .models import Platform, Stage, TargetGroup, Technology
 
     terms = {}
@@ -87,5 +106,59 @@ def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
             key=lambda i: (i.position, i.pk),
         ),
         mitigations=mitigations,
-        references=group_citations(citations),
+        references=_references_as_of(moment, tactic_id=tactic.pk),
     )
+
+
+@dataclass
+class CountermeasureAsPublished:
+    """What a countermeasure page showed at one published version."""
+
+    version: PublishedVersion
+    countermeasure: Countermeasure
+    actors: list = field(default_factory=list)
+    mitigations: list[Mitigation] = field(default_factory=list)
+    references: list = field(default_factory=list)
+
+
+def countermeasure_as_published(version: PublishedVersion) -> CountermeasureAsPublished:
+    """Rebuild ``version`` of its countermeasure from the history tables."""
+    from .models import Actor
+
+    moment, countermeasure = version.published_at, version.countermeasure
+    record = _record(countermeasure, moment)
+    tactics = {t.pk: t for t in Tactic.history.as_of(moment).filter(status=Status.PUBLISHED)}
+    mitigations = [
+        m for m in Mitigation.history.as_of(moment).filter(countermeasure_id=countermeasure.pk)
+        if m.tactic_id in tactics
+    ]  # fmt: skip
+    for mitigation in mitigations:
+        mitigation.tactic = tactics[mitigation.tactic_id]
+    mitigations.sort(key=lambda m: m.tactic.name)
+    return CountermeasureAsPublished(
+        version=version,
+        countermeasure=record.instance,
+        actors=list(Actor.objects.filter(pk__in=_term_ids(record, "actors", "actor"))),
+        mitigations=mitigations,
+        references=_references_as_of(moment, countermeasure_id=countermeasure.pk),
+    )
+
+
+@dataclass
+class SourceAsPublished:
+    """What a source page showed at one published version."""
+
+    version: PublishedVersion
+    source: Source
+
+
+def source_as_published(version: PublishedVersion) -> SourceAsPublished:
+    """Rebuild ``version`` of its source from the history tables."""
+    return SourceAsPublished(version, _record(version.source, version.published_at).instance)
+
+
+AS_PUBLISHED = {
+    Tactic: tactic_as_published,
+    Countermeasure: countermeasure_as_published,
+    Source: source_as_published,
+}

@@ -24,15 +24,26 @@ def entry_routes(prefix: str, view, name: str) -> list:
 
 
 def history_routes(prefix: str, model, name: str) -> list:
-    """An entry's public change log."""
+    """An entry's public change log and its published versions."""
     return [
         re_path(
             rf"^{prefix}/{ENTRY_ID}/changes/$",
             views.entry_changes,
             {"model": model},
             name=f"{name}-changes",
-        )
+        ),
+        re_path(
+            rf"^{prefix}/{ENTRY_ID}/v(?P<number>[0-9]{{1,6}})/$",
+            views.entry_version,
+            {"model": model},
+            name=f"{name}-version",
+        ),
     ]
+
+
+def slug_route(prefix: str, model, name: str):
+    """``/<prefix>/<slug>/``: every slug an entry ever had, redirected to it."""
+    return re_path(rf"^{prefix}/{SLUG}/$", views.entry_by_slug, {"model": model}, name=name)
 
 
 kb_patterns = [
@@ -40,19 +51,16 @@ kb_patterns = [
     path("search/", views.site_search, name="search"),
     path("tactics/", views.tactic_list, name="tactic-list"),
     *history_routes("tactics", Tactic, "tactic"),
-    re_path(
-        rf"^tactics/{ENTRY_ID}/v(?P<number>[0-9]{{1,6}})/$",
-        views.tactic_version,
-        name="tactic-version",
-    ),
     *entry_routes("tactics", views.tactic_detail, "tactic-detail"),
-    re_path(rf"^tactics/{SLUG}/$", views.tactic_by_slug, name="tactic-by-slug"),
+    slug_route("tactics", Tactic, "tactic-by-slug"),
     path("countermeasures/", views.countermeasure_list, name="countermeasure-list"),
     *history_routes("countermeasures", Countermeasure, "countermeasure"),
     *entry_routes("countermeasures", views.countermeasure_detail, "countermeasure-detail"),
+    slug_route("countermeasures", Countermeasure, "countermeasure-by-slug"),
     path("sources/", views.source_list, name="source-list"),
     *history_routes("sources", Source, "source"),
     *entry_routes("sources", views.source_detail, "source-detail"),
+    slug_route("sources", Source, "source-by-slug"),
     path("whats-new/", views.whats_new, name="whats-new"),
     path("handout/", views.handout, name="handout"),
     path("matrix/", views.matrix, name="matrix"),

@@ -18,7 +18,7 @@ from .filters import (
     SourceFilter,
     TacticFilter,
 )
-from .history import tactic_as_published
+from .history import AS_PUBLISHED
 from .models import (
     Category,
     Countermeasure,
@@ -157,37 +157,42 @@ def entry_changes(request: HttpRequest, public_id: str, model: type[Entry]) -> H
     )
 
 
-def tactic_version(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
-    """Version ``number`` of a tactic exactly as it was published, for course material that
-    must show what it taught."""
-    tactic = _public_entry(request, Tactic, public_id)
-    version = tactic.versions.filter(number=number).first()
+def entry_version(
+    request: HttpRequest, public_id: str, number: str, model: type[Entry]
+) -> HttpResponse:
+    """Version ``number`` of an entry exactly as it was published, for course material
+    that must show what it taught."""
+    entry = _public_entry(request, model, public_id)
+    version = entry.versions.filter(number=number).first()
     if version is None:
         raise Http404("No such version.")
-    if public_id != tactic.public_id:
+    if public_id != entry.public_id:
         return redirect(version, permanent=True)
+    kind = model._meta.model_name
     return render(
         request,
-        "kb/tactic_version.html",
+        f"kb/{kind}_version.html",
         {
-            "page": tactic_as_published(version),
-            "entry": tactic,
-            "current_version": tactic.versions.first(),
+            "page": AS_PUBLISHED[model](version),
+            "entry": entry,
+            "kind": model._meta.verbose_name,
+            "changes_url": f"kb:{kind}-changes",
+            "current_version": entry.versions.first(),
             "version_url": request.build_absolute_uri(version.get_absolute_url()),
         },
     )
 
 
-def tactic_by_slug(request: HttpRequest, slug: str) -> HttpResponse:
-    """``/tactics/<slug>/``: any slug a tactic has ever had leads to its page."""
-    tactic = Tactic.objects.visible_to(request.user).filter(slug=slug).first()
-    if tactic is None:
-        former = Tactic.history.filter(slug=slug).order_by("-history_date").first()
-        if former is not None:
-            tactic = Tactic.objects.visible_to(request.user).filter(pk=former.id).first()
-    if tactic is None:
-        raise Http404("No such tactic.")
-    return redirect(tactic, permanent=True)
+def entry_by_slug(request: HttpRequest, slug: str, model: type[Entry]) -> HttpResponse:
+    """``/tactics/<slug>/`` and the like: any slug an entry has ever had leads to it."""
+    visible = model.objects.visible_to(request.user)
+    entry = visible.filter(slug=slug).first()
+    if entry is None:
+        former = model.history.filter(slug=slug).order_by("-history_date").first()
+        entry = visible.filter(pk=former.id).first() if former else None
+    if entry is None:
+        raise Http404("No such entry.")
+    return redirect(entry, permanent=True)
 
 
 WHATS_NEW_LENGTH = 50

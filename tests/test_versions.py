@@ -122,6 +122,36 @@ def test_every_slug_a_tactic_ever_had_redirects_to_it(reader):
     assert reader.get("/tactics/never-existed/").status_code == 404
 
 
+def test_renamed_countermeasures_and_sources_keep_their_old_slugs(reader):
+    countermeasure = make_countermeasure("Patrols", slug="patrols")
+    countermeasure.slug = "street-patrols"
+    countermeasure.save()
+    source = make_source(title="Report", slug="report")
+    source.slug = "annual-report"
+    source.save()
+    assert (
+        reader.get("/countermeasures/patrols/")["Location"]
+        == "/countermeasures/CM-0001/street-patrols/"
+    )
+    assert reader.get("/sources/report/")["Location"] == "/sources/SR-0001/annual-report/"
+
+
+def test_countermeasure_and_source_versions_show_them_as_published(reader):
+    tactic = make_tactic("Fake jobs")
+    countermeasure = make_countermeasure("Old patrols", counters=[tactic])
+    record_version(countermeasure, "First")
+    countermeasure.name = "New patrols"
+    countermeasure.save()
+    record_version(countermeasure, "Renamed")
+    old = reader.get("/countermeasures/CM-0001/v1/")
+    assert "<h1>Old patrols</h1>" in old.text and "Fake jobs" in old.text
+    source = make_source(title="Old title")
+    record_version(source, "First")
+    source.title = "New title"
+    source.save()
+    assert "<h1>Old title</h1>" in reader.get("/sources/SR-0001/v1/").text
+
+
 def test_a_draft_is_not_found_by_its_slug(reader):
     make_tactic("Secret", slug="secret", status=Status.DRAFT)
     assert reader.get("/tactics/secret/").status_code == 404

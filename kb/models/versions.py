@@ -56,13 +56,10 @@ class PublishedVersion(models.Model):
         return f"{self.entry.public_id} v{self.number}"
 
     def get_absolute_url(self) -> str:
-        """The version's permanent link: its own page for tactics, its line in the change
-        log for countermeasures and sources."""
+        """The version's permanent link: the entry exactly as published then."""
         entry = self.entry
         kind = type(entry)._meta.model_name
-        if kind == "tactic":
-            return reverse("kb:tactic-version", args=[entry.public_id, self.number])
-        return reverse(f"kb:{kind}-changes", args=[entry.public_id]) + f"#v{self.number}"
+        return reverse(f"kb:{kind}-version", args=[entry.public_id, self.number])
 
     @property
     def entry(self):

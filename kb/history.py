@@ -59,6 +59,20 @@ def _references_as_of(moment, **entry) -> list:
     return group_citations(citations)
 
 
+def _mitigations_as_of(moment, **own) -> list[Mitigation]:
+    """One entry's countermeasure links as of ``moment`` (``tactic_id=`` or
+    ``countermeasure_id=``), to entries on the other side that were published then."""
+    other, model = ("countermeasure", Countermeasure) if "tactic_id" in own else ("tactic", Tactic)
+    published = {e.pk: e for e in model.history.as_of(moment).filter(status=Status.PUBLISHED)}
+    links = [
+        link for link in Mitigation.history.as_of(moment).filter(**own)
+        if getattr(link, f"{other}_id") in published
+    ]  # fmt: skip
+    for link in links:
+        setattr(link, other, published[getattr(link, f"{other}_id")])
+    return sorted(links, key=lambda link: getattr(link, other).name)
+
+
 def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
     """Rebuild ``version`` of its tactic (a handful of queries on the history tables)."""
     moment, tactic = version.published_at, version.tactic
@@ -85,17 +99,6 @@ def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
         citation.source = published_sources[citation.source_id]
     citations.sort(key=lambda c: (c.position, c.pk))
 
-    countermeasures = {
-        c.pk: c for c in Countermeasure.history.as_of(moment).filter(status=Status.PUBLISHED)
-    }
-    mitigations = [
-        m for m in Mitigation.history.as_of(moment).filter(tactic_id=tactic.pk)
-        if m.countermeasure_id in countermeasures
-    ]  # fmt: skip
-    for mitigation in mitigations:
-        mitigation.countermeasure = countermeasures[mitigation.countermeasure_id]
-    mitigations.sort(key=lambda m: m.countermeasure.name)
-
     return TacticAsPublished(
         version=version,
         tactic=record.instance,
@@ -105,7 +108,7 @@ def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
             Indicator.history.as_of(moment).filter(tactic_id=tactic.pk),
             key=lambda i: (i.position, i.pk),
         ),
-        mitigations=mitigations,
+        mitigations=_mitigations_as_of(moment, tactic_id=tactic.pk),
         references=_references_as_of(moment, tactic_id=tactic.pk),
     )
 
@@ -127,19 +130,11 @@ def countermeasure_as_published(version: PublishedVersion) -> CountermeasureAsPu
 
     moment, countermeasure = version.published_at, version.countermeasure
     record = _record(countermeasure, moment)
-    tactics = {t.pk: t for t in Tactic.history.as_of(moment).filter(status=Status.PUBLISHED)}
-    mitigations = [
-        m for m in Mitigation.history.as_of(moment).filter(countermeasure_id=countermeasure.pk)
-        if m.tactic_id in tactics
-    ]  # fmt: skip
-    for mitigation in mitigations:
-        mitigation.tactic = tactics[mitigation.tactic_id]
-    mitigations.sort(key=lambda m: m.tactic.name)
     return CountermeasureAsPublished(
         version=version,
         countermeasure=record.instance,
         actors=list(Actor.objects.filter(pk__in=_term_ids(record, "actors", "actor"))),
-        mitigations=mitigations,
+        mitigations=_mitigations_as_of(moment, countermeasure_id=countermeasure.pk),
         references=_references_as_of(moment, countermeasure_id=countermeasure.pk),
     )
 

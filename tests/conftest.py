@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -88,6 +89,14 @@ def count_queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with no cached pages (content versions restart with each test)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

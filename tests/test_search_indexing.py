@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from kb import bulk
 from kb.models import Category, SearchDocument, SearchWord, Status, Technology
 from kb.search import indexing
 
@@ -121,7 +122,7 @@ def test_indexed_text_cannot_forge_highlight_markers():
 
 
 def test_suspended_indexing_leaves_the_rebuild_to_the_caller():
-    with indexing.suspended():
+    with bulk.operation():
         tactic = make_tactic("Bulk loaded")
         make_tactic("Bulk deleted").delete()
     assert document_of(tactic) is None

@@ -18,7 +18,7 @@ def load_settings(env: dict[str, str], expression: str = "settings.DEBUG"):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
     }
     code = f"import django; from django.conf import settings; django.setup(); print({expression})"
     return subprocess.run(
@@ -75,3 +75,15 @@ def test_database_url_switches_to_postgresql_without_code_change():
 def test_default_database_is_a_sqlite_file():
     result = load_settings({"DEBUG": "1"}, "settings.DATABASES['default']['ENGINE']")
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_redis_url_switches_the_cache_to_redis():
+    result = load_settings(
+        {"DEBUG": "1", "REDIS_URL": "redis://cache.example:6379/2"},
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']",
+    )
+    assert result.stdout.strip() == (
+        "django.core.cache.backends.redis.RedisCache redis://cache.example:6379/2"
+    )
+    default = load_settings({"DEBUG": "1"}, "settings.CACHES['default']['BACKEND']")
+    assert default.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"

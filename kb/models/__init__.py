@@ -2,6 +2,7 @@
 
 from .countermeasures import Countermeasure, Mitigation, ResponseKind
 from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
+from .site import ContentState, ContentVersion, content_changed, current_content
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
 from .tactics import Indicator, Tactic
 from .versions import PublishedVersion, record_version
@@ -23,6 +24,8 @@ __all__ = [
     "Actor",
     "Category",
     "Citation",
+    "ContentState",
+    "ContentVersion",
     "Countermeasure",
     "DatePrecision",
     "DocumentKind",
@@ -49,6 +52,8 @@ __all__ = [
     "Vocabulary",
     "WorkflowError",
     "canonical_public_id",
+    "content_changed",
+    "current_content",
     "group_citations",
     "parse_public_id",
     "record_version",

@@ -11,13 +11,12 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.db.models import F, Model, Prefetch, QuerySet
 from django.utils.html import strip_tags
 
+from kb import bulk
 from kb.markdown import render_markdown
 from kb.models import (
     Citation,
@@ -28,32 +27,12 @@ from kb.models import (
     Source,
     Status,
     Tactic,
+    content_changed,
 )
 
 from .text import STOPWORDS, clean_for_index, words
 
 BATCH_SIZE = 500
-
-_suspended: ContextVar[bool] = ContextVar("kb_search_indexing_suspended", default=False)
-
-
-@contextmanager
-def suspended() -> Iterator[None]:
-    """Skip incremental indexing inside the block; the caller rebuilds afterwards.
-
-    For bulk loads and deletes: updating the vocabulary entry by entry rewrites the same
-    rows thousands of times in one transaction, which PostgreSQL cannot clean up until the
-    transaction ends.
-    """
-    token = _suspended.set(True)
-    try:
-        yield
-    finally:
-        _suspended.reset(token)
-
-
-def is_suspended() -> bool:
-    return _suspended.get()
 
 
 def _plain(markdown_text: str) -> str:
@@ -183,7 +162,7 @@ def _adjust_vocabulary(added: set[str], removed: set[str]) -> None:
 def reindex(model: type[Tactic | Countermeasure | Source], pks: Iterable[int]) -> None:
     """Bring the documents of these entries up to date: create, update, or delete them."""
     pks = set(pks)
-    if not pks or is_suspended():
+    if not pks or bulk.in_progress():
         return
     kind, load, build = KINDS[model]
     entries = {entry.pk: entry for entry in load(model.objects.filter(pk__in=pks))}
@@ -210,7 +189,7 @@ def reindex(model: type[Tactic | Countermeasure | Source], pks: Iterable[int]) -
 
 def forget(entry: Tactic | Countermeasure | Source) -> None:
     """Remove an entry's document before the entry itself is deleted."""
-    if is_suspended():
+    if bulk.in_progress():
         return
     document = SearchDocument.objects.filter(**{KINDS[type(entry)][0]: entry}).first()
     if document:
@@ -257,6 +236,7 @@ def rebuild(progress=None) -> dict[str, int]:
     )
     counts["words"] = len(vocabulary)
     _refresh_planner_statistics()
+    content_changed()  # search results, and so cached pages, may differ now
     return counts
 
 

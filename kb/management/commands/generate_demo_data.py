@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from kb import demo
+from kb import bulk, demo
 from kb.models import (
     Actor,
     Category,
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         if any(n < 0 for n in counts.values()):
             raise CommandError("Counts must be zero or more.")
         self._check_database(options)
-        with transaction.atomic(), indexing.suspended():
+        with transaction.atomic(), bulk.operation():
             if options["replace"]:
                 self._delete_demo_content()
             self._generate(counts)

@@ -5,7 +5,8 @@ import io
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
-from kb.models import Countermeasure, Source, Tactic, record_version
+from kb import bulk
+from kb.models import Countermeasure, Source, Tactic, content_changed, record_version
 from kb.search import indexing
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if Tactic.objects.exists() or Countermeasure.objects.exists() or Source.objects.exists():
             self.stdout.write("Seed content: skipped, the knowledge base already has content.")
             return
-        with indexing.suspended():
+        with bulk.operation():
             call_command("loaddata", SEED_FIXTURE, verbosity=0)
         indexing.rebuild()
         # Fixtures load without history; start it, and number the first published version.
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         for model in (Tactic, Countermeasure, Source):
             for entry in model.objects.published():
                 record_version(entry, "First published")
+        content_changed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seed content: loaded {Tactic.objects.count()} tactics, "

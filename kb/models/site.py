@@ -1,0 +1,47 @@
+"""The version of the published content as a whole: the key to every cached public page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+from django.db.models import F
+from django.db.models.functions import Now
+from django.utils import timezone
+
+
+class ContentVersion(models.Model):
+    """One row: a counter that goes up whenever anything readers can see may have changed.
+
+    Kept in the database, so every application server reads the same value, with or
+    without a shared cache; cached pages are keyed by it, so a change makes every cached
+    page stale at once, and conditional requests compare it without rendering anything.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"content version {self.number}"
+
+
+@dataclass(frozen=True)
+class ContentState:
+    number: int
+    changed_at: datetime
+
+
+def current_content() -> ContentState:
+    """The current content version (one indexed query)."""
+    row = ContentVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+    if row is None:
+        return ContentState(0, timezone.now().replace(year=2000))
+    return ContentState(*row)
+
+
+def content_changed() -> None:
+    """Record that published content may have changed (inside the caller's transaction, so
+    readers see the new version exactly when they can see the change)."""
+    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=Now()):
+        ContentVersion.objects.get_or_create(pk=1)

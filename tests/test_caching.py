@@ -1,0 +1,96 @@
+"""Cached public pages: fast for readers, never stale after a change, 304 when unchanged."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kb.models import Status, Tactic
+
+from .conftest import count_queries, make_tactic
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/tactics/", "/tactics/?stage=none&q=lantern", "/search/?q=lantern",
+         "/api/tactics/", "/feeds/tactics/", "/sitemap.xml", "/matrix/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_repeat_visit_is_served_from_the_cache_with_one_query(reader, url):
+    make_tactic("Lantern signals")
+    first = reader.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        second = reader.get(url)
+    assert second.content == first.content
+    assert len(queries) == 1  # the content version, nothing else
+
+
+def test_unchanged_page_answers_304_without_rendering(reader):
+    tactic = make_tactic("Lantern")
+    response = reader.get(tactic.get_absolute_url())
+    etag, modified = response["ETag"], response["Last-Modified"]
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get(tactic.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and len(queries) == 1
+    assert reader.get("/tactics/", HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert "must-revalidate" in response["Cache-Control"]
+
+
+def test_an_edit_is_visible_at_once_and_changes_the_etag(reader):
+    tactic = make_tactic("Lantern", summary="Old summary.")
+    first = reader.get(tactic.get_absolute_url())
+    tactic.summary = "New summary."
+    tactic.save()
+    second = reader.get(tactic.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and "New summary." in second.text
+    assert second["ETag"] != first["ETag"]
+
+
+def test_changes_to_related_rows_are_visible_at_once(reader):
+    tactic = make_tactic("Lantern")
+    reader.get(tactic.get_absolute_url())
+    tactic.indicators.create(text="A brand new red flag")
+    assert "A brand new red flag" in reader.get(tactic.get_absolute_url()).text
+
+
+def test_publishing_retiring_and_deleting_through_the_admin_show_at_once(admin_client, reader):
+    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    assert "Lantern" not in reader.get("/tactics/").text
+    admin_client.post("/admin/kb/tactic/", {"action": "publish", "_selected_action": [tactic.pk]})
+    assert "Lantern" in reader.get("/tactics/").text
+    admin_client.post("/admin/kb/tactic/", {"action": "retire", "_selected_action": [tactic.pk]})
+    assert "Lantern" not in reader.get("/tactics/").text
+    tactic.refresh_from_db()
+    url = tactic.get_absolute_url()
+    assert reader.get(url).status_code == 200
+    Tactic.objects.filter(pk=tactic.pk).delete()
+    assert reader.get(url).status_code == 404
+
+
+def test_staff_are_never_served_cached_pages(reader, staff_client):
+    tactic = make_tactic("Lantern", status=Status.DRAFT)
+    assert reader.get(tactic.get_absolute_url()).status_code == 404
+    assert staff_client.get(tactic.get_absolute_url()).status_code == 200
+    assert reader.get(tactic.get_absolute_url()).status_code == 404
+
+
+def test_api_caches_json_and_html_separately(reader):
+    make_tactic("Lantern")
+    json_response = reader.get("/api/tactics/", HTTP_ACCEPT="application/json")
+    html_response = reader.get("/api/tactics/", HTTP_ACCEPT="text/html")
+    assert json_response["Content-Type"].startswith("application/json")
+    assert html_response["Content-Type"].startswith("text/html")
+    assert (
+        reader.get("/api/tactics/", HTTP_ACCEPT="application/json").content == json_response.content
+    )
+
+
+def test_errors_are_not_cached(reader):
+    assert reader.get("/tactics/TT-0001/").status_code == 404
+    make_tactic("Lantern")
+    assert reader.get("/tactics/TT-0001/").status_code == 301
+
+
+def test_query_count_of_a_cache_miss_is_unchanged(reader):
+    make_tactic("Lantern")
+    assert count_queries(reader, "/tactics/") > 1

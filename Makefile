@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check bench-search clean
+.PHONY: install run serve test lint format migrations-check bench-search clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ run: install
 	$(BIN)/python manage.py demo_admin --url http://127.0.0.1:$(PORT)
 	@echo "Serving the knowledge base at http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production serving: gunicorn with the settings from the environment (SECRET_KEY,
+# ALLOWED_HOSTS, DATABASE_URL, REDIS_URL...; see the README). DEBUG stays off.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn -c python:kb.gunicorn kb.wsgi:application
 
 # Lint, migrations check, then the whole suite on the database DATABASE_URL names
 # (SQLite when unset).

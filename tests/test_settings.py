@@ -87,3 +87,20 @@ def test_redis_url_switches_the_cache_to_redis():
     )
     default = load_settings({"DEBUG": "1"}, "settings.CACHES['default']['BACKEND']")
     assert default.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_gunicorn_takes_every_setting_from_the_environment():
+    result = subprocess.run(
+        [sys.executable, "-c", "import kb.gunicorn as g; print(g.bind, g.workers, g.timeout)"],
+        env={
+            **os.environ,
+            "BIND": "0.0.0.0:9000",
+            "WEB_CONCURRENCY": "3",
+            "GUNICORN_TIMEOUT": "12",
+        },
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "0.0.0.0:9000 3 12"

@@ -1,0 +1,24 @@
+"""gunicorn's settings, every one from the environment:
+
+    gunicorn -c python:kb.gunicorn kb.wsgi:application
+
+Several instances may run against one PostgreSQL and one Redis (DATABASE_URL, REDIS_URL):
+an instance keeps no state of its own beyond its database connections.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Synchronous workers: each request is a short burst of CPU and a few quick queries.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Restart workers now and then, so that slow growth in memory can never accumulate.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+# Forwarded headers are trusted only from these addresses (the load balancer's).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -226,10 +226,6 @@ class CountermeasureViewSet(EntryViewSet):
     filterset_class = CountermeasureFilter
     list_serializer, detail_serializer = CountermeasureSerializer, CountermeasureDetailSerializer
 
-    def get_queryset(self) -> QuerySet:
-        queryset = super().get_queryset()
-        return queryset if self.action == "retrieve" else queryset.for_list()
-
 
 class SourceViewSet(EntryViewSet):
     """Published sources; ``q`` searches, in relevance order."""

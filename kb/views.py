@@ -118,14 +118,7 @@ def _entry_page(
     permanently, so links in old course material keep working. Entries that are not public
     are a plain 404 to readers, indistinguishable from IDs that never existed.
     """
-    model: type[Entry] = queryset.model
-    canonical_id = canonical_public_id(public_id, model.PUBLIC_ID_PREFIX)
-    if canonical_id is None:
-        raise Http404("No such entry.")
-    try:
-        entry = queryset.visible_to(request.user).get(public_id=canonical_id)
-    except model.DoesNotExist:
-        raise Http404("No such entry.") from None
+    entry = _public_entry(request, queryset, public_id)
     if public_id != entry.public_id or slug != entry.slug:
         return redirect(entry, permanent=True)
     permanent_url = request.build_absolute_uri(entry.get_absolute_url())
@@ -141,17 +134,19 @@ def _entry_page(
     )
 
 
-def _public_entry(request: HttpRequest, model: type[Entry], public_id: str) -> Entry:
-    canonical_id = canonical_public_id(public_id, model.PUBLIC_ID_PREFIX)
-    entry = model.objects.visible_to(request.user).filter(public_id=canonical_id).first()
-    if entry is None:
+def _public_entry(request: HttpRequest, queryset: QuerySet, public_id: str) -> Entry:
+    """The entry of ``queryset`` that ``public_id`` names (any spelling), if this reader may
+    see it; otherwise a 404 indistinguishable from an ID that never existed."""
+    canonical_id = canonical_public_id(public_id, queryset.model.PUBLIC_ID_PREFIX)
+    entry = queryset.visible_to(request.user).filter(public_id=canonical_id).first()
+    if canonical_id is None or entry is None:
         raise Http404("No such entry.")
     return entry
 
 
 def entry_changes(request: HttpRequest, public_id: str, model: type[Entry]) -> HttpResponse:
     """An entry's public change log: every published version, newest first."""
-    entry = _public_entry(request, model, public_id)
+    entry = _public_entry(request, model.objects, public_id)
     return render(
         request, "kb/changes.html", {"entry": entry, "versions": list(entry.versions.all())}
     )
@@ -162,7 +157,7 @@ def entry_version(
 ) -> HttpResponse:
     """Version ``number`` of an entry exactly as it was published, for course material
     that must show what it taught."""
-    entry = _public_entry(request, model, public_id)
+    entry = _public_entry(request, model.objects, public_id)
     version = entry.versions.filter(number=number).first()
     if version is None:
         raise Http404("No such version.")

@@ -28,7 +28,7 @@ class CountermeasureQuerySet(EntryQuerySet):
 
     def for_page(self) -> CountermeasureQuerySet:
         """Load everything a countermeasure page shows, public relations only."""
-        from .sources import Citation, Source
+        from .sources import public_citations_prefetch
 
         return self.select_related("replaced_by").prefetch_related(
             "actors",
@@ -39,13 +39,7 @@ class CountermeasureQuerySet(EntryQuerySet):
                 .order_by("tactic__name"),
                 to_attr="public_mitigations",
             ),
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.filter(source__in=Source.objects.public())
-                .select_related("source")
-                .order_by("position", "pk"),
-                to_attr="public_citations",
-            ),
+            public_citations_prefetch(),
         )
 
 

@@ -175,6 +175,18 @@ class Citation(models.Model):
         return self.tactic or self.countermeasure
 
 
+def public_citations_prefetch() -> Prefetch:
+    """An entry's citations of public sources, in order, as ``public_citations``: what its
+    reference list shows."""
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.filter(source__in=Source.objects.public())
+        .select_related("source")
+        .order_by("position", "pk"),
+        to_attr="public_citations",
+    )
+
+
 @dataclass
 class Reference:
     """One numbered entry of a page's reference list: a source and the quotes taken from it."""

@@ -19,7 +19,7 @@ class TacticQuerySet(EntryQuerySet):
         """Load everything a tactic page shows, public relations only, in a fixed number of
         queries (no query per row, whatever the number of citations or links)."""
         from .countermeasures import Countermeasure, Mitigation
-        from .sources import Citation, Source
+        from .sources import public_citations_prefetch
 
         return self.select_related("category", "replaced_by").prefetch_related(
             "technologies",
@@ -42,13 +42,7 @@ class TacticQuerySet(EntryQuerySet):
                 .order_by("countermeasure__name"),
                 to_attr="public_mitigations",
             ),
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.filter(source__in=Source.objects.public())
-                .select_related("source")
-                .order_by("position", "pk"),
-                to_attr="public_citations",
-            ),
+            public_citations_prefetch(),
         )
 
 

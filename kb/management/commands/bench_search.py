@@ -1,7 +1,9 @@
 """Search latency for a fixed query mix, measured in process through the real views.
 
 Each request goes through Django's full stack (middleware, view, search, facets,
-template), as a reader's would, minus the network. Run it on a database filled by
+template), as a reader's would, minus the network. The page cache is emptied before every
+request: these are the searches themselves, as a reader meets them the first time. Run it on
+a database filled by
 generate_demo_data (``make bench-search`` does both, on SQLite and PostgreSQL).
 """
 
@@ -11,6 +13,7 @@ import statistics
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -67,9 +70,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{'query':<26} {'median ms':>10} {'p95 ms':>8}")
         every = []
         for label, url in QUERY_MIX:
-            client.get(url)  # warm-up: caches, prepared plans
+            client.get(url)  # warm-up: database buffers, connections
             samples = []
             for _ in range(rounds):
+                cache.clear()
                 start = time.perf_counter()
                 response = client.get(url)
                 samples.append((time.perf_counter() - start) * 1000)

@@ -16,8 +16,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Restart workers now and then, so that slow growth in memory can never accumulate.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
+# Workers fork from a master that has already imported Django and the project, so starting
+# (or restarting) one costs a fork, not seconds of imports. Connections open lazily, per worker.
+preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 # Forwarded headers are trusted only from these addresses (the load balancer's).

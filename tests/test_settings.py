@@ -82,9 +82,7 @@ def test_redis_url_switches_the_cache_to_redis():
         {"DEBUG": "1", "REDIS_URL": "redis://cache.example:6379/2"},
         "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']",
     )
-    assert result.stdout.strip() == (
-        "django.core.cache.backends.redis.RedisCache redis://cache.example:6379/2"
-    )
+    assert result.stdout.strip() == ("kb.caching.redis.RedisCache redis://cache.example:6379/2")
     default = load_settings({"DEBUG": "1"}, "settings.CACHES['default']['BACKEND']")
     assert default.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
 

@@ -43,5 +43,8 @@ def current_content() -> ContentState:
 def content_changed() -> None:
     """Record that published content may have changed (inside the caller's transaction, so
     readers see the new version exactly when they can see the change)."""
+    from kb.caching.store import page_store
+
     if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=Now()):
         ContentVersion.objects.get_or_create(pk=1)
+    page_store().forget_version()

@@ -1,0 +1,94 @@
+"""Where cached pages, and the content version they were rendered at, are kept.
+
+Every cached page records the ETag (content version and day) it was rendered under; the
+middleware serves it only while that is still current. Two stores keep the version:
+
+- ``LocalPageStore`` (the in-memory cache of one process): the version is read from the
+  database on every request, so separate processes can never disagree.
+- ``SharedPageStore`` (Redis, shared by every application server): the version is kept in
+  Redis too, so a cached page costs one round trip (version and page together) and no
+  database query. The database stays the truth: a change removes the shared version at
+  once (readers then read it from the database) and raises it after the commit; it can
+  only go up, whichever server writes last, and expires after a minute, so even a change
+  whose commit hook never ran (a killed process) is served within that minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.db import transaction
+
+from kb.models import ContentState, current_content
+
+logger = logging.getLogger(__name__)
+
+NUMBER_KEY, CHANGED_KEY = "content-version:number", "content-version:changed"
+SHARED_VERSION_SECONDS = 60
+
+
+class CachedPage(NamedTuple):
+    """A rendered response, as stored: a tuple pickles (and loads) fastest."""
+
+    etag: str
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+
+
+class LocalPageStore:
+    def lookup(self, key: str) -> tuple[ContentState, CachedPage | None]:
+        """The current content version, and the page stored under ``key`` if any."""
+        return current_content(), cache.get(key)
+
+    def save(self, key: str, page: CachedPage, timeout: int) -> None:
+        cache.set(key, page, timeout)
+
+    def forget_version(self) -> None:
+        """Content is changing (inside the caller's transaction)."""
+
+    def share_version(self) -> None:
+        """The change has been committed."""
+
+
+class SharedPageStore(LocalPageStore):
+    def lookup(self, key: str) -> tuple[ContentState, CachedPage | None]:
+        found = cache.get_many([NUMBER_KEY, CHANGED_KEY, key])
+        if NUMBER_KEY in found and CHANGED_KEY in found:
+            changed = datetime.fromtimestamp(found[CHANGED_KEY], UTC)
+            state = ContentState(found[NUMBER_KEY], changed)
+        else:
+            state = current_content()
+            self._raise(state)
+        return state, found.get(key)
+
+    def forget_version(self) -> None:
+        try:
+            cache.delete_many([NUMBER_KEY, CHANGED_KEY])
+        except Exception:  # a change must never fail because the cache is down
+            logger.warning("Shared cache unavailable; content version not reset.", exc_info=True)
+        transaction.on_commit(self.share_version, robust=True)
+
+    def share_version(self) -> None:
+        self._raise(current_content())
+
+    @staticmethod
+    def _raise(state: ContentState) -> None:
+        cache.raise_version(
+            NUMBER_KEY,
+            state.number,
+            CHANGED_KEY,
+            int(state.changed_at.timestamp()),
+            SHARED_VERSION_SECONDS,
+        )
+
+
+_LOCAL, _SHARED = LocalPageStore(), SharedPageStore()
+
+
+def page_store() -> LocalPageStore:
+    """The store that suits the configured cache (settings may change it in tests)."""
+    return _SHARED if getattr(cache, "shares_content_version", False) else _LOCAL

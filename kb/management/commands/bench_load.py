@@ -1,0 +1,306 @@
+"""Load benchmark: the site under gunicorn with production settings, driven by wrk.
+
+For each page (home, a filtered list, tactic pages, a search, an API list) it measures
+requests per second and latency at a fixed concurrency, twice:
+
+- **cold**: every request misses the page cache (a fresh, otherwise ignored query argument
+  makes each URL new), so each one renders from the database and stores its page;
+- **warm**: the same URLs after one visit each, answered from the shared cache.
+
+In the same run, a static file of the tactic page's size is served by the same gunicorn and
+whitenoise: the practical ceiling for anything Python serves on this machine. The table
+gives each page's throughput as a fraction of it.
+
+``make bench`` fills the PostgreSQL database ``kb_bench`` with generate_demo_data first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
+from django.db import connection
+from django.test import Client
+
+from kb.models import Citation, SearchDocument, Source, Tactic
+
+# wrk runs this script: it walks the list of paths round-robin (each connection from its
+# own offset), optionally making every URL unique, and reports the figures as one JSON line.
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local unique = %(unique)s
+local counter = 0
+local thread_offset = 0
+function setup(thread)
+  thread:set("thread_offset", thread_offset)
+  thread_offset = thread_offset + 7919
+end
+function request()
+  counter = counter + 1
+  local path = paths[((counter + thread_offset) %% #paths) + 1]
+  if unique then
+    local sep = string.find(path, "?", 1, true) and "&" or "?"
+    path = path .. sep .. "nocache=" .. thread_offset .. "-" .. counter
+  end
+  return wrk.format("GET", path)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %%d, "duration_us": %%d, "bytes": %%d, "errors": %%d, ' ..
+    '"p50": %%d, "p95": %%d, "p99": %%d}\\n',
+    summary.requests, summary.duration, summary.bytes,
+    e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Measurement:
+    page: str
+    state: str
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int
+    bytes_per_response: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Drive the site under gunicorn with wrk and compare each page with a static file."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--duration", type=int, default=10, help="seconds per run")
+        parser.add_argument("--connections", type=int, default=4, help="wrk concurrency")
+        parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+        parser.add_argument("--workers", type=int, default=0, help="gunicorn workers")
+        parser.add_argument(
+            "--redis-url",
+            default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+            help="the shared cache the servers use (flushed before the run)",
+        )
+        parser.add_argument(
+            "--only", nargs="*", default=[], help="page names to measure (default: all)"
+        )
+        parser.add_argument(
+            "--generate",
+            action="store_true",
+            help="fill an empty database with generate_demo_data (default sizes) first",
+        )
+
+    def handle(self, *args, **options) -> None:
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is not installed: apt-get install -y wrk (make bench does).")
+        if options["generate"] and not Tactic.objects.exists():
+            call_command("generate_demo_data", stdout=self.stdout)
+        if not Tactic.objects.published().exists():
+            raise CommandError("Nothing to serve: run generate_demo_data first.")
+        self.options = options
+        pages = self.pages()
+        static_dir = Path(tempfile.mkdtemp(prefix="kb-bench-static-"))
+        try:
+            ceiling_path = self.prepare_static(static_dir, pages["tactic page"][0])
+            with self.server(static_dir) as base_url:
+                results = self.run_all(base_url, pages, ceiling_path)
+        finally:
+            shutil.rmtree(static_dir, ignore_errors=True)
+        self.report(results)
+        if any(m.errors for m in results):
+            raise CommandError("Some requests failed (see the errors column).")
+
+    def pages(self) -> dict[str, list[str]]:
+        """The URLs of each page type; tactic pages rotate over many tactics."""
+        rng = random.Random(5)
+        tactics = list(
+            Tactic.objects.published().order_by("pk").values_list("public_id", "slug")[:5000]
+        )
+        chosen = rng.sample(tactics, min(500, len(tactics)))
+        stage = Tactic.stages.rel.model.objects.order_by("position").first()
+        technology = Tactic.technologies.rel.model.objects.order_by("position").first()
+        filtered = f"/tactics/?stage={stage.slug}" if stage else "/tactics/"
+        if technology:
+            filtered += f"&technology={technology.slug}"
+        return {
+            "home": ["/"],
+            "filtered list": [filtered],
+            "tactic page": [f"/tactics/{pid}/{slug}/" for pid, slug in chosen],
+            "search": ["/search/?q=fake+job+offer"],
+            "API list": ["/api/tactics/?format=json"],
+        }
+
+    def prepare_static(self, static_dir: Path, tactic_url: str) -> str:
+        """Collect the static files, plus one file as large as a tactic page."""
+        settings.DEBUG = False
+        size = len(Client(HTTP_HOST="127.0.0.1").get(tactic_url, follow=True).content)
+        env = self.server_env(static_dir)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            env=env,
+            check=True,
+        )
+        ceiling = static_dir / "bench" / "ceiling.html"
+        ceiling.parent.mkdir()
+        ceiling.write_bytes((b"<!-- static ceiling -->\n" + b"x" * size)[:size])
+        self.stdout.write(f"Static ceiling: a file of {size:,} bytes, the size of a tactic page.")
+        return "/static/bench/ceiling.html"
+
+    def server_env(self, static_dir: Path) -> dict[str, str]:
+        db = connection.settings_dict
+        if connection.vendor == "sqlite":
+            database_url = f"sqlite:///{db['NAME']}"
+        else:
+            database_url = (
+                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+                f"/{db['NAME']}"
+            )
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": self.options["redis_url"],
+            "CACHE_KEY_PREFIX": "kb-bench",
+            "STATIC_ROOT": str(static_dir),
+            "LOG_LEVEL": "WARNING",
+        }
+        if self.options["workers"]:
+            env["WEB_CONCURRENCY"] = str(self.options["workers"])
+        return env
+
+    @contextmanager
+    def server(self, static_dir: Path) -> Iterator[str]:
+        """gunicorn with the production settings on a free local port, its cache emptied."""
+        import redis
+
+        redis.Redis.from_url(self.options["redis_url"]).flushdb()
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn", "kb.wsgi:application"],
+            env={**self.server_env(static_dir), "PORT": str(port)},
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(f"{base_url}/robots.txt", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise CommandError("gunicorn did not start.")
+            yield base_url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+    def wrk(self, base_url: str, paths: list[str], *, unique: bool) -> dict:
+        script = WRK_SCRIPT % {
+            "paths": ", ".join(json.dumps(p) for p in paths),
+            "unique": "true" if unique else "false",
+        }
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+            lua.write(script)
+            lua.flush()
+            completed = subprocess.run(
+                [
+                    "wrk",
+                    f"-t{self.options['threads']}",
+                    f"-c{self.options['connections']}",
+                    f"-d{self.options['duration']}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    lua.name,
+                    base_url,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
+        return json.loads(line.removeprefix("RESULT "))
+
+    def measure(self, base_url: str, page: str, state: str, paths: list[str]) -> Measurement:
+        figures = self.wrk(base_url, paths, unique=state == "cold")
+        requests = max(figures["requests"], 1)
+        measurement = Measurement(
+            page=page,
+            state=state,
+            rps=figures["requests"] / (figures["duration_us"] / 1e6),
+            p50_ms=figures["p50"] / 1000,
+            p95_ms=figures["p95"] / 1000,
+            p99_ms=figures["p99"] / 1000,
+            errors=figures["errors"],
+            bytes_per_response=figures["bytes"] // requests,
+        )
+        self.stdout.write(
+            f"  {page} ({state}): {measurement.rps:,.0f} req/s, "
+            f"median {measurement.p50_ms:.1f} ms, {measurement.errors} errors"
+        )
+        return measurement
+
+    def run_all(
+        self, base_url: str, pages: dict[str, list[str]], ceiling_path: str
+    ) -> list[Measurement]:
+        self.stdout.write(
+            f"\nwrk: {self.options['connections']} connections, {self.options['threads']} "
+            f"threads, {self.options['duration']} s per run, against {base_url}"
+        )
+        results = [self.measure(base_url, "static file", "ceiling", [ceiling_path])]
+        for page, paths in pages.items():
+            if self.options["only"] and page not in self.options["only"]:
+                continue
+            results.append(self.measure(base_url, page, "cold", paths))
+            for path in paths:  # one visit each fills the cache
+                urllib.request.urlopen(base_url + path, timeout=30).read()
+            results.append(self.measure(base_url, page, "warm", paths))
+        # The ceiling again at the end: the machine's speed drifts during a run.
+        results.append(self.measure(base_url, "static file", "ceiling", [ceiling_path]))
+        return results
+
+    def report(self, results: list[Measurement]) -> None:
+        ceilings = [m.rps for m in results if m.state == "ceiling"]
+        ceiling = sum(ceilings) / len(ceilings)
+        self.stdout.write(
+            f"\nLoad benchmark on {connection.vendor}: {Tactic.objects.count():,} tactics, "
+            f"{Source.objects.count():,} sources, {Citation.objects.count():,} citations, "
+            f"{SearchDocument.objects.count():,} search documents; "
+            f"{os.cpu_count()} CPU cores.\n"
+        )
+        header = (
+            f"| {'page':<14} | {'cache':<7} | {'req/s':>7} | {'median ms':>9} | "
+            f"{'p95 ms':>7} | {'p99 ms':>7} | {'errors':>6} | {'bytes':>7} | "
+            f"{'vs static':>9} |"
+        )
+        self.stdout.write(header)
+        self.stdout.write("|" + "|".join("-" * len(cell) for cell in header.split("|")[1:-1]) + "|")
+        for m in results:
+            self.stdout.write(
+                f"| {m.page:<14} | {m.state:<7} | {m.rps:>7,.0f} | {m.p50_ms:>9.1f} | "
+                f"{m.p95_ms:>7.1f} | {m.p99_ms:>7.1f} | {m.errors:>6} | "
+                f"{m.bytes_per_response:>7,} | {m.rps / ceiling:>8.0%} |"
+            )

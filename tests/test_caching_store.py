@@ -1,0 +1,99 @@
+"""The shared page store: the content version kept in Redis for every application server."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from kb.caching.store import CHANGED_KEY, NUMBER_KEY, SharedPageStore, page_store
+from kb.models import ContentVersion, current_content
+
+from .conftest import make_tactic
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def redis_cache(location: str = REDIS_URL) -> dict:
+    return {
+        "default": {
+            "BACKEND": "kb.caching.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "kb-tests-shared",
+        }
+    }
+
+
+@pytest.fixture
+def shared_cache():
+    """The Redis cache, whichever cache the rest of the suite runs with."""
+    with override_settings(CACHES=redis_cache()):
+        cache.clear()
+        yield cache
+        cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_redis_cache_shares_the_content_version(shared_cache):
+    assert isinstance(page_store(), SharedPageStore)
+
+
+@pytest.mark.django_db
+def test_a_repeat_visit_costs_no_query_at_all(shared_cache, reader):
+    tactic = make_tactic("Lantern")
+    first = reader.get(tactic.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        second = reader.get(tactic.get_absolute_url())
+    assert second.content == first.content and len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_an_edit_is_visible_at_once(shared_cache, reader):
+    tactic = make_tactic("Lantern", summary="Old summary.")
+    assert "Old summary." in reader.get(tactic.get_absolute_url()).text
+    tactic.summary = "New summary."
+    tactic.save()
+    assert "New summary." in reader.get(tactic.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_the_shared_version_only_moves_forward(shared_cache):
+    assert shared_cache.raise_version(NUMBER_KEY, 5, CHANGED_KEY, 1000, 60)
+    assert not shared_cache.raise_version(NUMBER_KEY, 3, CHANGED_KEY, 900, 60)
+    assert shared_cache.get_many([NUMBER_KEY, CHANGED_KEY]) == {NUMBER_KEY: 5, CHANGED_KEY: 1000}
+    assert shared_cache.raise_version(NUMBER_KEY, 6, CHANGED_KEY, 1100, 60)
+    assert shared_cache.get(NUMBER_KEY) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_raises_the_shared_version(shared_cache):
+    make_tactic("Lantern")
+    assert shared_cache.get(NUMBER_KEY) == ContentVersion.objects.get().number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_late_with_an_older_version_cannot_lower_it(shared_cache):
+    make_tactic("Lantern")
+    before = current_content()
+    make_tactic("Beacon")
+    # A server that read the version before the second change shares it only now.
+    SharedPageStore._raise(before)
+    assert shared_cache.get(NUMBER_KEY) == current_content().number > before.number
+
+
+@pytest.mark.django_db
+def test_the_redis_client_is_kept_between_calls(shared_cache):
+    assert shared_cache._cache.get_client() is shared_cache._cache.get_client()
+
+
+@pytest.mark.django_db
+def test_pages_are_served_and_content_saved_while_the_cache_is_unreachable(reader):
+    with override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0")):
+        tactic = make_tactic("Lantern")
+        response = reader.get(tactic.get_absolute_url())
+        assert response.status_code == 200 and "Lantern" in response.text
+        tactic.name = "Lantern signals"
+        tactic.save()
+        assert "Lantern signals" in reader.get(tactic.get_absolute_url()).text

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test lint format migrations-check bench-search clean
+.PHONY: install run serve test lint format migrations-check bench bench-search clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,18 @@ bench-search: install
 	  DATABASE_URL=$$url $(BIN)/python manage.py migrate --noinput -v0 && \
 	  DATABASE_URL=$$url $(BIN)/python manage.py bench_search --generate || exit 1; \
 	done
+
+# Load benchmark: the generated data set in PostgreSQL (BENCH_URL=$(BENCH_SQLITE) for
+# SQLite), served by gunicorn with production settings and the Redis cache, driven by wrk
+# (installed from Debian's packages when missing). Prints one table; see the README.
+BENCH_URL ?= $(BENCH_POSTGRES)
+BENCH_OPTIONS ?=
+bench: export DEBUG ?= 1
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py ensure_database
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_load --generate $(BENCH_OPTIONS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info bench.sqlite3*

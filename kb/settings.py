@@ -128,6 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The test database is a file, not memory, so that the application servers some tests
+    # start (tests/test_instances.py) can share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 # A shared Redis cache (REDIS_URL) lets several application servers share rendered pages;
 # without it each process keeps its own, in memory. Either way pages are keyed by the

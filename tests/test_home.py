@@ -31,3 +31,15 @@ def test_home_lists_latest_published_updates(reader):
     latest = [entry.name for entry in response.context["latest"]]
     assert sorted(latest) == ["Monitoring platforms", "Sextortion"]
     assert "1 tactic · 1 countermeasure · 0 sources" in response.text
+
+
+def test_a_large_category_shows_its_first_tactics_and_a_link_to_all(reader, settings):
+    recruitment = make_term(Category, "Recruitment and luring")
+    for n in range(12):
+        make_tactic(f"Lure {n:02d}", category=recruitment)
+    response = reader.get("/")
+    shown = [t.name for t in response.context["categories"][0].published_tactics]
+    assert shown == [f"Lure {n:02d}" for n in range(8)]
+    assert f'href="{recruitment.get_absolute_url()}">All 12 recruitment and luring tactics' in (
+        response.text
+    )

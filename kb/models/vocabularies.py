@@ -36,9 +36,9 @@ class Vocabulary(models.Model):
 
 
 class CategoryQuerySet(models.QuerySet):
-    def with_published_tactics(self) -> "CategoryQuerySet":
-        """Categories that have published tactics, each with ``tactic_count`` and its
-        published tactics by name in ``published_tactics``, in two queries."""
+    def with_published_tactics(self, limit: int = 8) -> "CategoryQuerySet":
+        """Categories that have published tactics, each with ``tactic_count`` and its first
+        ``limit`` published tactics by name in ``published_tactics``, in two queries."""
         from .tactics import Tactic
         from .workflow import Status
 
@@ -48,7 +48,8 @@ class CategoryQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "tactics",
-                    queryset=Tactic.objects.published().order_by("name"),
+                    # Sliced, so a category of thousands still costs a handful of rows.
+                    queryset=Tactic.objects.published().order_by("name", "pk")[:limit],
                     to_attr="published_tactics",
                 )
             )

@@ -1,0 +1,150 @@
+"""Several application servers, one truth: two gunicorn instances share one database and
+one Redis; a change made through one is what the other serves next, page and facet counts
+alike."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from kb.models import Stage, Status
+
+from .conftest import make_tactic, make_term
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+PASSWORD = secrets.token_urlsafe(16)
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Instance:
+    """One gunicorn serving the project, as production runs it, on a port of its own."""
+
+    def __init__(self, prefix: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "DEBUG": "1",  # serves static files without a collectstatic run; caching is the same
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": prefix,
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": "1",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn", "kb.wsgi:application"],
+            env=env,
+            cwd=Path(settings.BASE_DIR),
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.url}/robots.txt", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            return response.read().decode()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class Editor:
+    """An admin signed in to one instance, with its own cookies."""
+
+    def __init__(self, instance: Instance, username: str) -> None:
+        self.instance = instance
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.post("/admin/login/?next=/admin/", {"username": username, "password": PASSWORD})
+
+    def post(self, path: str, data: dict) -> str:
+        form = self.opener.open(self.instance.url + path, timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True)
+        request = urllib.request.Request(
+            self.instance.url + path, body.encode(), headers={"Referer": self.instance.url}
+        )
+        return self.opener.open(request, timeout=10).read().decode()
+
+
+@pytest.fixture
+def instances() -> Iterator[tuple[Instance, Instance]]:
+    prefix = f"kb-tests-instances-{secrets.token_hex(4)}"
+    first, second = Instance(prefix), Instance(prefix)
+    yield first, second
+    first.stop()
+    second.stop()
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def stage_count(page: str, stage: Stage) -> int:
+    match = re.search(
+        rf'value="{stage.slug}"[^>]*>\s*<label[^>]*>{stage.name} <span class="facet__count">(\d+)',
+        page,
+    )
+    return int(match.group(1))
+
+
+def test_a_change_through_one_instance_is_served_at_once_by_the_other(instances, django_user_model):
+    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    stage = make_term(Stage, "Recruitment")
+    make_tactic("Lantern signals", stages=[stage])
+    waiting = make_tactic("Hidden beacon", stages=[stage], status=Status.IN_REVIEW)
+    first, second = instances
+
+    # The second instance renders (and caches, for both) the list and a tactic page.
+    before = second.get("/tactics/")
+    assert "Lantern signals" in before and "Hidden beacon" not in before
+    assert stage_count(before, stage) == 1
+    assert "Hidden beacon" not in second.get(f"/tactics/?stage={stage.slug}")
+
+    Editor(first, "editor").post(
+        "/admin/kb/tactic/", {"action": "publish", "_selected_action": [waiting.pk]}
+    )
+
+    after = second.get("/tactics/")
+    assert "Hidden beacon" in after and stage_count(after, stage) == 2
+    assert "Hidden beacon" in second.get(f"/tactics/?stage={stage.slug}")
+    assert "Hidden beacon" in first.get("/tactics/")
+    waiting.refresh_from_db()
+    assert "Hidden beacon" in second.get(waiting.get_absolute_url())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import socket
@@ -83,6 +84,46 @@ class Measurement:
     bytes_per_response: int
 
 
+@dataclass
+class PageWeight:
+    html: int
+    html_gzip: int
+    assets: int
+    assets_gzip: int
+    third_party: int
+
+
+ASSET = re.compile(
+    r'<(?:link[^>]*rel="(?:stylesheet|icon|preload)"[^>]*href|script[^>]*src|img[^>]*src)="([^"]+)"'
+)
+
+
+def fetch(url: str, *, gzip: bool = False) -> bytes:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
+def page_weight(base_url: str, path: str) -> PageWeight:
+    """What a first visit to ``path`` transfers: the page, and the stylesheets, scripts and
+    images it loads (feeds and the like, linked but not loaded, are left out)."""
+    html = fetch(base_url + path)
+    assets = assets_gzip = third_party = 0
+    for link in set(ASSET.findall(html.decode())):
+        if link.startswith(("http:", "https:", "//")):
+            third_party += 1
+        elif link.startswith("/static/"):
+            assets += len(fetch(base_url + link))
+            assets_gzip += len(fetch(base_url + link, gzip=True))
+    return PageWeight(len(html), len(gzip_bytes(html)), assets, assets_gzip, third_party)
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -124,10 +165,12 @@ class Command(BaseCommand):
         try:
             ceiling_path = self.prepare_static(static_dir, pages["tactic page"][0])
             with self.server(static_dir) as base_url:
+                weights = {page: page_weight(base_url, paths[0]) for page, paths in pages.items()}
                 results = self.run_all(base_url, pages, ceiling_path)
         finally:
             shutil.rmtree(static_dir, ignore_errors=True)
         self.report(results)
+        self.report_weights(weights)
         if any(m.errors for m in results):
             raise CommandError("Some requests failed (see the errors column).")
 
@@ -303,4 +346,21 @@ class Command(BaseCommand):
                 f"| {m.page:<14} | {m.state:<7} | {m.rps:>7,.0f} | {m.p50_ms:>9.1f} | "
                 f"{m.p95_ms:>7.1f} | {m.p99_ms:>7.1f} | {m.errors:>6} | "
                 f"{m.bytes_per_response:>7,} | {m.rps / ceiling:>8.0%} |"
+            )
+
+    def report_weights(self, weights: dict[str, PageWeight]) -> None:
+        self.stdout.write(
+            "\nPage weight of a first visit (the page, plus the stylesheet, script and images "
+            "it loads; compressed as served with Accept-Encoding: gzip):\n"
+        )
+        self.stdout.write(
+            "| page           | HTML bytes | HTML gzip | assets | assets gzip | total gzip | "
+            "third-party |"
+        )
+        self.stdout.write("|---|---:|---:|---:|---:|---:|---:|")
+        for page, w in weights.items():
+            self.stdout.write(
+                f"| {page:<14} | {w.html:>10,} | {w.html_gzip:>9,} | {w.assets:>6,} | "
+                f"{w.assets_gzip:>11,} | {w.html_gzip + w.assets_gzip:>10,} | "
+                f"{w.third_party:>11} |"
             )

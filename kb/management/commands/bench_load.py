@@ -350,8 +350,9 @@ class Command(BaseCommand):
 
     def report_weights(self, weights: dict[str, PageWeight]) -> None:
         self.stdout.write(
-            "\nPage weight of a first visit (the page, plus the stylesheet, script and images "
-            "it loads; compressed as served with Accept-Encoding: gzip):\n"
+            "\nPage weight of a first visit: the page, plus the stylesheet, script and images "
+            "it loads. Static files are served gzipped by whitenoise; pages are served as "
+            "they are, and the gzip column says what a compressing proxy would send.\n"
         )
         self.stdout.write(
             "| page           | HTML bytes | HTML gzip | assets | assets gzip | total gzip | "

@@ -8,19 +8,13 @@ import http.cookiejar
 import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
+from kb.management.gunicorn_process import gunicorn
 from kb.models import Stage, Status
 
 from .conftest import make_tactic, make_term
@@ -31,56 +25,15 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 PASSWORD = secrets.token_urlsafe(16)
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Instance:
     """One gunicorn serving the project, as production runs it, on a port of its own."""
 
-    def __init__(self, prefix: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "DEBUG": "1",  # serves static files without a collectstatic run; caching is the same
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": REDIS_URL,
-            "CACHE_KEY_PREFIX": prefix,
-            "PORT": str(self.port),
-            "WEB_CONCURRENCY": "1",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn", "kb.wsgi:application"],
-            env=env,
-            cwd=Path(settings.BASE_DIR),
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{self.url}/robots.txt", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("gunicorn did not start")
+    def __init__(self, url: str) -> None:
+        self.url = url
 
     def get(self, path: str) -> str:
         with urllib.request.urlopen(self.url + path, timeout=10) as response:
             return response.read().decode()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 class Editor:
@@ -106,10 +59,14 @@ class Editor:
 @pytest.fixture
 def instances() -> Iterator[tuple[Instance, Instance]]:
     prefix = f"kb-tests-instances-{secrets.token_hex(4)}"
-    first, second = Instance(prefix), Instance(prefix)
-    yield first, second
-    first.stop()
-    second.stop()
+    env = {
+        "DEBUG": "1",  # serves static files without a collectstatic run; caching is the same
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": prefix,
+        "WEB_CONCURRENCY": "1",
+    }
+    with gunicorn(env, quiet=True) as first, gunicorn(env, quiet=True) as second:
+        yield Instance(first), Instance(second)
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)

@@ -22,11 +22,9 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +36,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 from django.test import Client
 
+from kb.management.gunicorn_process import current_database_url, gunicorn
 from kb.models import Citation, SearchDocument, Source, Tactic
 
 # wrk runs this script: it walks the list of paths round-robin (each connection from its
@@ -124,12 +123,6 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Command(BaseCommand):
     help = "Drive the site under gunicorn with wrk and compare each page with a static file."
 
@@ -198,7 +191,7 @@ class Command(BaseCommand):
         """Collect the static files, plus one file as large as a tactic page."""
         settings.DEBUG = False
         size = len(Client(HTTP_HOST="127.0.0.1").get(tactic_url, follow=True).content)
-        env = self.server_env(static_dir)
+        env = {**os.environ, **self.server_env(static_dir)}
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             env=env,
@@ -211,20 +204,11 @@ class Command(BaseCommand):
         return "/static/bench/ceiling.html"
 
     def server_env(self, static_dir: Path) -> dict[str, str]:
-        db = connection.settings_dict
-        if connection.vendor == "sqlite":
-            database_url = f"sqlite:///{db['NAME']}"
-        else:
-            database_url = (
-                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                f"/{db['NAME']}"
-            )
         env = {
-            **os.environ,
+            "DATABASE_URL": current_database_url(),
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
             "REDIS_URL": self.options["redis_url"],
             "CACHE_KEY_PREFIX": "kb-bench",
             "STATIC_ROOT": str(static_dir),
@@ -240,25 +224,8 @@ class Command(BaseCommand):
         import redis
 
         redis.Redis.from_url(self.options["redis_url"]).flushdb()
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn", "kb.wsgi:application"],
-            env={**self.server_env(static_dir), "PORT": str(port)},
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"{base_url}/robots.txt", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                raise CommandError("gunicorn did not start.")
+        with gunicorn(self.server_env(static_dir)) as base_url:
             yield base_url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
     def wrk(self, base_url: str, paths: list[str], *, unique: bool) -> dict:
         script = WRK_SCRIPT % {

@@ -191,6 +191,37 @@ def test_accents_do_not_matter():
 
 
 @pytest.mark.django_db
+def test_phrase_needs_its_words_adjacent_and_in_order():
+    make_tactic("Adjacent", summary="A fake job offer abroad.")
+    make_tactic("Apart", summary="The job came with a fake offer.")
+    make_tactic("Reversed", summary="An offer for a job.")
+    assert ranked('"job offer"') == ["Adjacent"]
+    assert ranked('"fake job offer"') == ["Adjacent"]
+    assert ranked('"job offers"') == ["Adjacent"]  # stems, as words do
+
+
+@pytest.mark.django_db
+def test_phrase_with_common_words_inside_still_matches():
+    # "out of the" leaves no adjacent pair of words to narrow by; the exact match decides.
+    make_tactic("Gap", summary="Victims are moved out of the country.")
+    make_tactic("Elsewhere", summary="The country moved them out.")
+    assert ranked('"moved out of the country"') == ["Gap"]
+
+
+@pytest.mark.django_db
+def test_phrases_and_words_mix_in_alternatives_and_relaxed_search():
+    make_tactic("Phrase", summary="A fake job offer.")
+    make_tactic("Word", summary="Bitcoin payments.")
+    make_tactic("Neither", summary="A job and an offer.")
+    assert ranked('"job offer" or bitcoin') == ["Phrase", "Word"]
+    assert ranked('"job offer" or "bitcoin payments"') == ["Phrase", "Word"]
+    # No entry has both phrases: relaxed, either will do.
+    assert ranked('"job offer" "bitcoin payments"') == ["Phrase", "Word"]
+    assert sorted(ranked('"job offer" "bitcoin payments" lantern')) == ["Phrase", "Word"]
+    assert ranked('"job offer" -"fake job"') == []
+
+
+@pytest.mark.django_db
 def test_search_relaxes_when_no_entry_has_every_word():
     make_tactic("Fake jobs")
     results, outcome = search(Tactic.objects.published(), "fake jobs abroad")

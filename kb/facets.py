@@ -1,20 +1,28 @@
 """Facet counts: beside each filter option, how many results choosing it would give.
 
 Each facet counts over the rows that match the query and every *other* active filter (so
-ticking a second technology shows how many the wider choice gives), in one GROUP BY query
-per facet, whatever the number of rows or options.
+ticking a second technology shows how many the wider choice gives).
 
-The matching rows come as a subquery, a list of ids, or the results of a search, which
-already hold the ids (and the values of ``ChoiceFacet`` fields), so the full-text query is
-not run again for each facet.
+Counting is done in memory, as search engines do it. Each facet keeps, per option, the set
+of entries carrying it as a bitset (a Python int with bit ``pk`` set), built in one query
+and kept until the content version changes (kb.models.site: any change readers could see
+raises it, on every application server at once). The matching rows become a bitset too,
+and a count is ``(option & matching).bit_count()``. At 10,000 tactics this replaced six
+GROUP BY queries of 5 to 15 ms each with one query for the matching ids; rebuilding the
+sets after a change takes one query per facet.
+
+The matching rows come as a queryset, a list of ids, or the results of a search, which
+already hold their ids, so the full-text query is not run again for the facets.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
+from .models import ContentState
 from .search import SearchResults
 
 
@@ -40,48 +48,100 @@ class Facet:
 Matching = QuerySet | list[int] | SearchResults
 
 
-def _among(path: str, matching: Matching) -> Q:
+def bitset(ids: Iterable[int]) -> int:
+    """The set of ``ids`` as an int with those bits set."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    bits = bytearray(max(ids) // 8 + 1)
+    for pk in ids:
+        bits[pk >> 3] |= 1 << (pk & 7)
+    return int.from_bytes(bits, "little")
+
+
+def matching_bitset(matching: Matching) -> int:
+    """The matching rows as a bitset (one query for a queryset, none otherwise)."""
     if isinstance(matching, SearchResults):
-        matching = matching.ids
-    if isinstance(matching, list):
-        return Q(**{f"{path}__among": matching})
-    return Q(**{f"{path}__in": matching})
+        return bitset(matching.ids)
+    if isinstance(matching, QuerySet):
+        matching = matching.order_by().values_list("pk", flat=True)
+    return bitset(matching)
 
 
-class TermFacet:
-    """Counts per term of a vocabulary, reached from the terms through ``relation``."""
+@dataclass(frozen=True)
+class Option:
+    """One option of a facet with the set of entries carrying it."""
 
-    def __init__(self, model: type, relation: str, condition: Q | None = None) -> None:
-        self.model, self.relation, self.condition = model, relation, condition or Q()
+    value: str
+    label: str
+    members: int
 
-    def options(self, model: type, matching: Matching, selected: set[str]) -> list[FacetOption]:
-        counted = _among(f"{self.relation}__pk", matching) & self.condition
-        terms = self.model.objects.annotate(
-            facet_count=Count(self.relation, filter=counted, distinct=True)
-        ).order_by("position", "name")
+
+class MembershipFacet:
+    """A facet whose options' member sets are kept per content version."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[ContentState, list[Option]] | None = None
+
+    def load(self, model: type) -> list[Option]:
+        """Every option in display order with its members (one or two queries)."""
+        raise NotImplementedError
+
+    def members(self, model: type, version: ContentState) -> list[Option]:
+        """The options as of content ``version``, which the caller read *before* calling,
+        so that what is kept under a version is never older than it. The version's time
+        is part of the key: a database restored or rolled back to an earlier number holds
+        other content under it."""
+        kept = self._kept
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        options = self.load(model)
+        self._kept = (version, options)
+        return options
+
+    def options(
+        self, model: type, matching: int, selected: set[str], version: ContentState
+    ) -> list[FacetOption]:
         return [
-            FacetOption(term.slug, term.name, term.facet_count, term.slug in selected)
-            for term in terms
+            FacetOption(
+                option.value,
+                option.label,
+                (option.members & matching).bit_count(),
+                option.value in selected,
+            )
+            for option in self.members(model, version)
         ]
 
 
-class ChoiceFacet:
+class TermFacet(MembershipFacet):
+    """Counts per term of a vocabulary, reached from the terms through ``relation``."""
+
+    def __init__(self, vocabulary: type, relation: str, condition: Q | None = None) -> None:
+        super().__init__()
+        self.vocabulary, self.relation, self.condition = vocabulary, relation, condition or Q()
+
+    def load(self, model: type) -> list[Option]:
+        terms = self.vocabulary.objects.order_by("position", "name")
+        links = (
+            self.vocabulary.objects.filter(self.condition, **{f"{self.relation}__isnull": False})
+            .values_list("pk", f"{self.relation}__pk")
+            .order_by()
+        )
+        entries: dict[int, list[int]] = {}
+        for term, entry in links:
+            entries.setdefault(term, []).append(entry)
+        return [Option(t.slug, t.name, bitset(entries.get(t.pk, ()))) for t in terms]
+
+
+class ChoiceFacet(MembershipFacet):
     """Counts per value of a field with fixed choices."""
 
     def __init__(self, field: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
         self.field, self.choices = field, choices
 
-    def options(self, model: type, matching: Matching, selected: set[str]) -> list[FacetOption]:
-        if isinstance(matching, SearchResults) and self.field in matching.columns:
-            counts = matching.counts(self.field)
-        else:
-            counts = dict(
-                model.objects.filter(_among("pk", matching))
-                .values_list(self.field)
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-        return [
-            FacetOption(value, label, counts.get(value, 0), value in selected)
-            for value, label in self.choices
-        ]
+    def load(self, model: type) -> list[Option]:
+        entries: dict[str, list[int]] = {}
+        for value, pk in model.objects.values_list(self.field, "pk").order_by():
+            entries.setdefault(value, []).append(pk)
+        return [Option(v, label, bitset(entries.get(v, ()))) for v, label in self.choices]

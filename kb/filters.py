@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
 from . import search
-from .facets import ChoiceFacet, Facet, TermFacet
+from .facets import ChoiceFacet, Facet, TermFacet, matching_bitset
 from .models import (
     Actor,
     Category,
@@ -31,6 +31,7 @@ from .models import (
     Tactic,
     TargetGroup,
     Technology,
+    current_content,
 )
 
 QUERY_MAX_LENGTH = 200
@@ -82,7 +83,15 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not value:
             return qs
-        return qs.filter(**{f"{self.field_name}__in": value}).distinct()
+        field = qs.model._meta.get_field(self.field_name)
+        if not field.many_to_many:
+            return qs.filter(**{f"{self.field_name}__in": value})
+        # A semi-join on the link table: joining it would repeat rows and need DISTINCT,
+        # which made counting a filtered list of 10,000 tactics take 15 ms instead of 5.
+        links = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_reverse_field_name()}__in": value}
+        )
+        return qs.filter(pk__in=links.values(field.m2m_field_name()))
 
 
 class SearchField(forms.CharField):
@@ -153,11 +162,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet | search.SearchResults:
         queryset = self._narrowed(queryset)
         queryset = self.filters[SEARCH].filter(queryset, self.form.cleaned_data.get(SEARCH))
-        queryset = self.filters[SORT].filter(queryset, self.form.cleaned_data.get(SORT))
-        if isinstance(queryset, search.SearchResults):
-            choice_fields = [f.field for f in self.facets.values() if isinstance(f, ChoiceFacet)]
-            queryset = queryset.with_columns(*choice_fields)
-        return queryset
+        return self.filters[SORT].filter(queryset, self.form.cleaned_data.get(SORT))
 
     @property
     def active(self) -> bool:
@@ -166,25 +171,25 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         return any(value for name, value in data.items() if name != SORT)
 
     def facet_counts(self) -> list[Facet]:
-        """Every facet with its options and counts: one query per facet."""
+        """Every facet with its options and counts: one query for the matching ids, one
+        more per facet with a choice made (see kb.facets)."""
         results = self.qs
-        if isinstance(results, search.SearchResults):
-            results.ids  # noqa: B018 - settles strict or relaxed before facets re-apply it
+        version = current_content()  # before anything facets read; see kb.facets
+        everything = None
         facets = []
         for name, facet in self.facets.items():
             chosen = self.form.cleaned_data.get(name) or []
             if chosen:
                 # This facet's own choice must not narrow its counts.
-                matching = search.apply(
-                    self._narrowed(self.queryset, leave_out=name), self.search_outcome
+                matching = matching_bitset(
+                    search.apply(self._narrowed(self.queryset, leave_out=name), self.search_outcome)
                 )
-                matching = list(matching.order_by().values_list("pk", flat=True))
-            elif isinstance(results, search.SearchResults):
-                matching = results
             else:
-                matching = results.order_by().values("pk")
+                if everything is None:
+                    everything = matching_bitset(results)
+                matching = everything
             selected = {getattr(value, "slug", value) for value in chosen}
-            options = facet.options(self.queryset.model, matching, selected)
+            options = facet.options(self.queryset.model, matching, selected, version)
             facets.append(Facet(name, self.filters[name].label, options))
         return facets
 

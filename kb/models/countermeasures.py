@@ -75,6 +75,8 @@ class Countermeasure(Entry):
         ]
         indexes = [
             models.Index(fields=["status", "name"], name="countermeasure_status_name_idx"),
+            # The ids of published entries from the index alone (facet counts, see kb.facets).
+            models.Index(fields=["status", "id"], name="countermeasure_status_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,14 +1,13 @@
 """Search results that evaluate the full-text query once per request.
 
 Counting the matches, showing one page and counting facets all need the same set of rows.
-Instead of asking the engine three times (or nine, with six facets), ``SearchResults``
-fetches the ordered ids of every match in one query, then the rows of the page shown by
-primary key. It behaves enough like a queryset for Django's and DRF's paginators.
+Instead of asking the engine three times, ``SearchResults`` fetches the ordered ids of every
+match in one query, then the rows of the page shown by primary key. It behaves enough like a
+queryset for Django's and DRF's paginators.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -52,44 +51,24 @@ class SearchResults:
         relaxed: QuerySet | None,
         outcome: SearchOutcome,
         ordering: tuple = ("-search_rank", "pk"),
-        columns: tuple[str, ...] = (),
     ) -> None:
         self.rows, self.strict, self.relaxed = rows, strict, relaxed
-        self.outcome, self.ordering, self.columns = outcome, ordering, columns
+        self.outcome, self.ordering = outcome, ordering
         self.model = rows.model
 
     def order_by(self, *ordering) -> SearchResults:
-        return SearchResults(
-            self.rows, self.strict, self.relaxed, self.outcome, ordering, self.columns
-        )
-
-    def with_columns(self, *columns: str) -> SearchResults:
-        """Fetch these fields with the ids, so ``counts`` can tally them for free."""
-        return SearchResults(
-            self.rows, self.strict, self.relaxed, self.outcome, self.ordering, columns
-        )
-
-    @cached_property
-    def _matches(self) -> list[tuple]:
-        """(pk, *columns) of every match, in order. When no row matches every word, the
-        search relaxes to rows matching any of them (and the outcome says so)."""
-        fields = ("pk", *self.columns)
-        found = list(self.strict.order_by(*self.ordering).values_list(*fields))
-        if not found and self.relaxed is not None:
-            found = list(self.relaxed.order_by(*self.ordering).values_list(*fields))
-            self.outcome.relaxed = bool(found)
-        # DISTINCT may not collapse rows that differ only in their rank column.
-        return list({row[0]: row for row in found}.values())
+        return SearchResults(self.rows, self.strict, self.relaxed, self.outcome, ordering)
 
     @cached_property
     def ids(self) -> list[int]:
-        """Primary keys of every match, in order."""
-        return [row[0] for row in self._matches]
-
-    def counts(self, column: str) -> Counter:
-        """How many matches have each value of ``column`` (one of ``columns``)."""
-        index = 1 + self.columns.index(column)
-        return Counter(row[index] for row in self._matches)
+        """Primary keys of every match, in order. When no row matches every word, the
+        search relaxes to rows matching any of them (and the outcome says so)."""
+        found = list(self.strict.order_by(*self.ordering).values_list("pk", flat=True))
+        if not found and self.relaxed is not None:
+            found = list(self.relaxed.order_by(*self.ordering).values_list("pk", flat=True))
+            self.outcome.relaxed = bool(found)
+        # DISTINCT may not collapse rows that differ only in their rank column.
+        return list(dict.fromkeys(found))
 
     def count(self) -> int:
         return len(self.ids)

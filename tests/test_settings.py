@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from kb.management.gunicorn_process import current_database_url
 from kb.settings import BASE_DIR
 
 GOOD_KEY = "k" * 20 + "3f9a-82kd-1o2p-zz8x-qq7w-mm4n-bb6v"
@@ -57,6 +58,35 @@ def test_production_starts_with_real_settings():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['kb.example', 'www.kb.example']"
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "kb.example"}
+TRANSPORT = (
+    "settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,"
+    " settings.SECURE_HSTS_SECONDS"
+)
+
+
+@pytest.mark.django_db
+def test_production_settings_pass_the_deploy_check():
+    # On the suite's own database: the API schema check reads the vocabularies.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**os.environ, **PRODUCTION, "DATABASE_URL": current_database_url()},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_is_https_only_unless_told_otherwise():
+    result = load_settings(PRODUCTION, TRANSPORT)
+    assert result.stdout.strip() == "True True True 31536000", result.stderr
+    result = load_settings({**PRODUCTION, "HTTPS": "0"}, TRANSPORT)
+    assert result.stdout.strip() == "False False False 0", result.stderr
 
 
 def test_development_defaults_apply_only_with_debug_on():

@@ -207,6 +207,7 @@ class Command(BaseCommand):
         env = {
             "DATABASE_URL": current_database_url(),
             "DEBUG": "0",
+            "HTTPS": "0",  # plain HTTP on 127.0.0.1: no TLS here to redirect to
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "127.0.0.1",
             "REDIS_URL": self.options["redis_url"],

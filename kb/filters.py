@@ -174,6 +174,8 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         """Every facet with its options and counts: one query for the matching ids, one
         more per facet with a choice made (see kb.facets)."""
         results = self.qs
+        if isinstance(results, search.SearchResults):
+            results.ids  # noqa: B018 - settles strict or relaxed before facets re-apply it
         version = current_content()  # before anything facets read; see kb.facets
         everything = None
         facets = []

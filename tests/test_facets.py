@@ -105,3 +105,12 @@ def test_a_term_linked_after_the_sets_were_built_is_counted(reader):
     response = reader.get("/tactics/?fresh=1")
     stage_facet = next(f for f in response.context["facets"] if f.name == "stage")
     assert {o.value: o.count for o in stage_facet.options} == {"control": 1}
+
+
+def test_a_relaxed_search_is_relaxed_for_every_facet_too():
+    category = make_term(Category, "Control")
+    make_tactic("Fake jobs", category=category)
+    # No tactic has "abroad": the search relaxes, and the category facet (the first, whose
+    # own choice is left out of its counts) must count under the relaxed search as well.
+    counts = facet_counts(f"q=fake+jobs+abroad&category={category.slug}")
+    assert counts["category"] == {"control": 1}

@@ -11,8 +11,8 @@ and a count is ``(option & matching).bit_count()``. At 10,000 tactics this repla
 GROUP BY queries of 5 to 15 ms each with one query for the matching ids; rebuilding the
 sets after a change takes one query per facet.
 
-The matching rows come as a queryset, a list of ids, or the results of a search, which
-already hold their ids, so the full-text query is not run again for the facets.
+The matching rows come as a queryset or as the results of a search, which already hold
+their ids, so the full-text query is not run again for the facets.
 """
 
 from __future__ import annotations
@@ -46,9 +46,6 @@ class Facet:
         return any(option.selected for option in self.options)
 
 
-Matching = QuerySet | list[int] | SearchResults
-
-
 def bitset(ids: Iterable[int]) -> int:
     """The set of ``ids`` as an int with those bits set."""
     ids = list(ids)
@@ -69,13 +66,12 @@ def ids_of(queryset: QuerySet) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def matching_bitset(matching: Matching) -> int:
-    """The matching rows as a bitset (one query for a queryset, none otherwise)."""
+def matching_bitset(matching: QuerySet | SearchResults) -> int:
+    """The matching rows as a bitset: one query for a queryset; a search's results already
+    hold their ids."""
     if isinstance(matching, SearchResults):
         return bitset(matching.ids)
-    if isinstance(matching, QuerySet):
-        return bitset(ids_of(matching))
-    return bitset(matching)
+    return bitset(ids_of(matching))
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,21 @@ from kb.settings import BASE_DIR
 GOOD_KEY = "k" * 20 + "3f9a-82kd-1o2p-zz8x-qq7w-mm4n-bb6v"
 
 
-def load_settings(env: dict[str, str], expression: str = "settings.DEBUG"):
+def environment(env: dict[str, str]) -> dict[str, str]:
+    """This process's environment without its settings, plus ``env``."""
     clean = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
     }
+    return {**clean, "DJANGO_SETTINGS_MODULE": "kb.settings", **env}
+
+
+def load_settings(env: dict[str, str], expression: str = "settings.DEBUG"):
     code = f"import django; from django.conf import settings; django.setup(); print({expression})"
     return subprocess.run(
         [sys.executable, "-c", code],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "kb.settings", **env},
+        env=environment(env),
         cwd=BASE_DIR,
         capture_output=True,
         text=True,

@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, before the HTTPS redirect, the host check and the page cache (kb/health.py).
+    "kb.health.HealthCheckMiddleware",
     # First, so that a cached page is answered with every header the stack below once
     # added, and nothing else runs.
     "kb.caching.middleware.PublicPageCacheMiddleware",
@@ -178,6 +180,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file, not memory, so that the application servers some tests
     # start (tests/test_instances.py) can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+else:
+    # A database that does not answer fails a request within seconds (a 503 page, and
+    # /healthz says so), instead of holding every worker until the proxy gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 
 # A shared Redis cache (REDIS_URL) lets several application servers share rendered pages;
 # without it each process keeps its own, in memory. Either way pages are keyed by the

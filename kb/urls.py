@@ -86,6 +86,8 @@ api_patterns = [
     *router.urls,
 ]
 
+handler500 = "kb.health.server_error"
+
 urlpatterns = [
     path("", include((kb_patterns, "kb"))),
     path("api/", include((api_patterns, "api"))),

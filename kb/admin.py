@@ -3,12 +3,18 @@
 Status is never edited as a field: it changes only through the workflow's transitions (list
 actions, or the buttons under the change form), so nothing reaches the public without the
 review step, and every change of status is written to the admin's history.
+
+Roles (groups made by migration 0008): contributors write drafts and send them to review;
+reviewers also edit entries in review or public, publish, return to draft and retire. A
+contributor sees everything else read-only, and only the steps their role allows.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -56,6 +62,8 @@ def transition_action(name: str):
     def action(modeladmin: EntryAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         changed, skipped = [], []
         for entry in queryset:
+            if not entry.may_apply(request.user, name):
+                raise PermissionDenied
             if not entry.can_apply(name):
                 skipped.append(entry.public_id)
                 continue
@@ -79,6 +87,7 @@ def transition_action(name: str):
             )
 
     action.__name__ = name
+    action.allowed_permissions = ("review",) if transition.reviewers_only else ("change",)
     return action
 
 
@@ -103,17 +112,49 @@ class EntryAdmin(SimpleHistoryAdmin):
     history_list_display = ["status", "history_change_reason"]
     list_per_page = 50
 
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        """Reviewers' list actions (publish, return to draft, retire)."""
+        return request.user.has_perm(self.model.review_permission())
+
+    def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.editable_by(request.user))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         status_source = obj if obj is not None else self.model()
         context["workflow_transitions"] = [
-            t for t in TRANSITIONS.values() if status_source.can_apply(t.name)
+            t
+            for t in TRANSITIONS.values()
+            if status_source.can_apply(t.name) and status_source.may_apply(request.user, t.name)
         ]
         context["transition_field"] = TRANSITION_FIELD
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history lets anyone who may view the history restore a version; restoring
+        # is an edit, so it takes the same role as editing the entry as it is now.
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        # ``obj`` is the old version; who may restore it depends on the entry as it is now.
+        current = self.model.objects.filter(pk=obj.pk).first() if obj is not None else None
+        return super().revert_disabled(request, current or obj)
+
     def save_model(self, request: HttpRequest, obj: Entry, form, change: bool) -> None:
+        if change:
+            # Status moves only through transitions: whatever the form or a restored old
+            # version holds, an edit starts from the status the entry has now.
+            obj.status, obj.published_at = (
+                type(obj).objects.filter(pk=obj.pk).values_list("status", "published_at").get()
+            )
         name = request.POST.get(TRANSITION_FIELD, "")
         transition = TRANSITIONS.get(name)
+        if transition is not None and not obj.may_apply(request.user, name):
+            raise PermissionDenied
         if transition is not None:
             try:
                 obj.apply(name)
@@ -135,20 +176,37 @@ class EntryAdmin(SimpleHistoryAdmin):
             record_version(form.instance, form.instance._change_reason)
 
 
-class IndicatorInline(admin.TabularInline):
+class EntryPartInline:
+    """An entry's citations, indicators and links are edited with it, by whoever may edit
+    the entry (a contributor's published entry is read-only, and so are its parts)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        allowed = super().has_add_permission(request, obj)
+        return allowed and (obj is None or obj.editable_by(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.editable_by(request.user))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.editable_by(request.user))
+
+
+class IndicatorInline(EntryPartInline, admin.TabularInline):
     model = Indicator
     extra = 1
     fields = ("text", "position")
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(EntryPartInline, admin.StackedInline):
     model = Citation
     extra = 1
     autocomplete_fields = ("source",)
     fields = ("source", "quote", "locator", "position")
 
 
-class TacticMitigationInline(admin.TabularInline):
+class TacticMitigationInline(EntryPartInline, admin.TabularInline):
     model = Mitigation
     fk_name = "tactic"
     extra = 1
@@ -157,7 +215,7 @@ class TacticMitigationInline(admin.TabularInline):
     verbose_name_plural = "countermeasures"
 
 
-class CountermeasureMitigationInline(admin.TabularInline):
+class CountermeasureMitigationInline(EntryPartInline, admin.TabularInline):
     model = Mitigation
     fk_name = "countermeasure"
     extra = 1

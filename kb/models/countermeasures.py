@@ -66,6 +66,9 @@ class Countermeasure(Entry):
 
     class Meta(Entry.Meta):
         ordering = ["name"]
+        permissions = [
+            ("review_countermeasure", "Can publish, return to draft and retire countermeasures")
+        ]
         constraints = [
             *Entry.Meta.constraints,
             models.CheckConstraint(

@@ -91,6 +91,7 @@ class Source(Entry):
 
     class Meta(Entry.Meta):
         ordering = ["title"]
+        permissions = [("review_source", "Can publish, return to draft and retire sources")]
         constraints = [
             *Entry.Meta.constraints,
             models.CheckConstraint(

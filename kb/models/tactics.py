@@ -77,6 +77,7 @@ class Tactic(Entry):
 
     class Meta(Entry.Meta):
         ordering = ["name"]
+        permissions = [("review_tactic", "Can publish, return to draft and retire tactics")]
         indexes = [
             models.Index(fields=["status", "name"], name="tactic_status_name_idx"),
             models.Index(fields=["status", "-updated_at"], name="tactic_status_updated_idx"),

@@ -33,18 +33,29 @@ class WorkflowError(Exception):
 
 @dataclass(frozen=True)
 class Transition:
-    """One step of the workflow: which statuses it leaves from and where it leads."""
+    """One step of the workflow: which statuses it leaves from and where it leads.
+
+    Contributors may send their drafts to review; every other step is a reviewer's
+    (``reviewers_only``), so nothing reaches or leaves the public without one.
+    """
 
     name: str
     label: str
     sources: frozenset[str]
     target: str
+    reviewers_only: bool = True
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("send_to_review", "Send to review", frozenset({Status.DRAFT}), Status.IN_REVIEW),
+        Transition(
+            "send_to_review",
+            "Send to review",
+            frozenset({Status.DRAFT}),
+            Status.IN_REVIEW,
+            reviewers_only=False,
+        ),
         # Publishing always passes through review; a retired entry may be reinstated.
         Transition(
             "publish", "Publish", frozenset({Status.IN_REVIEW, Status.RETIRED}), Status.PUBLISHED
@@ -207,6 +218,22 @@ class Entry(models.Model):
 
     def can_apply(self, transition_name: str) -> bool:
         return self.status in TRANSITIONS[transition_name].sources
+
+    @classmethod
+    def review_permission(cls) -> str:
+        """The permission of reviewers: publish, request changes (return to draft), retire,
+        and edit entries that are no longer drafts."""
+        return f"{cls._meta.app_label}.review_{cls._meta.model_name}"
+
+    def may_apply(self, user: User | AnonymousUser, transition_name: str) -> bool:
+        """Whether ``user``'s role allows the transition (whatever the entry's status)."""
+        if TRANSITIONS[transition_name].reviewers_only:
+            return user.has_perm(self.review_permission())
+        return user.has_perm(f"{self._meta.app_label}.change_{self._meta.model_name}")
+
+    def editable_by(self, user: User | AnonymousUser) -> bool:
+        """Contributors edit drafts only: anything in review or public is a reviewer's."""
+        return self.status == Status.DRAFT or user.has_perm(self.review_permission())
 
     def apply(self, transition_name: str) -> None:
         """Move the entry along the workflow (the caller saves it)."""

@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .workflow import Entry, EntryQuerySet
+
+# Sources are on the web; any other scheme is refused (see the constraints below).
+web_link = URLValidator(
+    schemes=["http", "https"],
+    message="Enter a web address (http or https).",
+    code="not_a_web_link",  # its own code, or a form's "Enter a valid URL." would replace it
+)
 
 
 class SourceKind(models.TextChoices):
@@ -77,11 +85,12 @@ class Source(Entry):
         help_text="The date exactly as the source prints it, when it is not a full date "
         "(for example a dateline without a year).",
     )
-    url = models.URLField("URL", max_length=1000, blank=True)
+    url = models.URLField("URL", max_length=1000, blank=True, validators=[web_link])
     archive_url = models.URLField(
         "archived copy URL",
         max_length=1000,
         blank=True,
+        validators=[web_link],
         help_text="A copy in a web archive, so the evidence stays reachable if the original moves.",
     )
     summary = models.TextField(blank=True)
@@ -96,6 +105,19 @@ class Source(Entry):
             *Entry.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind__in=SourceKind.values), name="kb_source_valid_kind"
+            ),
+            # Pages link to these: a javascript: or data: "URL" would run in a reader's
+            # browser, whatever path (an import, a script) tried to store it.
+            *(
+                models.CheckConstraint(
+                    condition=(
+                        Q(**{field: ""})
+                        | Q(**{f"{field}__istartswith": "https://"})
+                        | Q(**{f"{field}__istartswith": "http://"})
+                    ),
+                    name=f"kb_source_{field}_is_a_web_link",
+                )
+                for field in ("url", "archive_url")
             ),
             # A date and its precision come together, or not at all.
             models.CheckConstraint(

@@ -1,5 +1,7 @@
 """Template filters for rendering knowledge base content."""
 
+from datetime import timedelta
+
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -13,6 +15,13 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     """Render an entry's Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def in_minutes(duration: timedelta | None) -> str:
+    """A duration in whole minutes, for people: "15 minutes"."""
+    minutes = max(1, round(duration.total_seconds() / 60)) if duration else 0
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 @register.filter

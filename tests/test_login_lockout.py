@@ -1,0 +1,55 @@
+"""Failed admin logins are counted, and repeated failures lock the sign-in out."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("editor", password="correct horse", is_staff=True)
+
+
+def sign_in(client: Client, password: str, address: str = "203.0.113.5"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_repeated_failures_lock_the_sign_in_out_even_with_the_right_password(editor):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "wrong").status_code == 200  # the form again, with an error
+    locked = sign_in(client, "wrong")
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.text
+    assert "15 minutes" in locked.text
+
+    response = sign_in(client, "correct horse")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_is_for_that_user_from_that_address_only(editor):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(Client(), "wrong", address="203.0.113.5")
+    # The editor, from their own address, can still sign in.
+    response = sign_in(Client(), "correct horse", address="198.51.100.7")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_a_success_before_the_limit_clears_the_count(editor):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "wrong")
+    assert sign_in(client, "correct horse").status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "wrong")
+    assert sign_in(client, "correct horse").status_code == 302

@@ -110,6 +110,17 @@ def reader() -> Client:
 
 
 @pytest.fixture
+def broken_home_page(monkeypatch) -> str:
+    """The home page fails with an unexpected error (a bug, not an outage); its URL."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("kb.views.Category.objects.with_published_tactics", broken)
+    return "/"
+
+
+@pytest.fixture
 def staff_client(django_user_model) -> Client:
     """A logged-in editor without superuser rights: may preview drafts on the site."""
     user = django_user_model.objects.create_user("editor", password="x", is_staff=True)

@@ -43,6 +43,12 @@ from .models import (
 TRANSITION_FIELD = "_transition"
 
 
+def editable(request: HttpRequest, entry: Entry | None) -> bool:
+    """Whether the user may edit ``entry`` (and its parts) in its current status; a new
+    entry (None) is a draft."""
+    return entry is None or entry.editable_by(request.user)
+
+
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
@@ -62,8 +68,6 @@ def transition_action(name: str):
     def action(modeladmin: EntryAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         changed, skipped = [], []
         for entry in queryset:
-            if not entry.may_apply(request.user, name):
-                raise PermissionDenied
             if not entry.can_apply(name):
                 skipped.append(entry.public_id)
                 continue
@@ -87,6 +91,7 @@ def transition_action(name: str):
             )
 
     action.__name__ = name
+    # The admin offers (and accepts) the action only to users with this permission.
     action.allowed_permissions = ("review",) if transition.reviewers_only else ("change",)
     return action
 
@@ -117,8 +122,7 @@ class EntryAdmin(SimpleHistoryAdmin):
         return request.user.has_perm(self.model.review_permission())
 
     def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.editable_by(request.user))
+        return super().has_change_permission(request, obj) and editable(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         status_source = obj if obj is not None else self.model()
@@ -181,16 +185,13 @@ class EntryPartInline:
     the entry (a contributor's published entry is read-only, and so are its parts)."""
 
     def has_add_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
-        allowed = super().has_add_permission(request, obj)
-        return allowed and (obj is None or obj.editable_by(request.user))
+        return super().has_add_permission(request, obj) and editable(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.editable_by(request.user))
+        return super().has_change_permission(request, obj) and editable(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.editable_by(request.user))
+        return super().has_delete_permission(request, obj) and editable(request, obj)
 
 
 class IndicatorInline(EntryPartInline, admin.TabularInline):

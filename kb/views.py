@@ -138,8 +138,10 @@ def _public_entry(request: HttpRequest, queryset: QuerySet, public_id: str) -> E
     """The entry of ``queryset`` that ``public_id`` names (any spelling), if this reader may
     see it; otherwise a 404 indistinguishable from an ID that never existed."""
     canonical_id = canonical_public_id(public_id, queryset.model.PUBLIC_ID_PREFIX)
-    entry = queryset.visible_to(request.user).filter(public_id=canonical_id).first()
-    if canonical_id is None or entry is None:
+    entry = None
+    if canonical_id is not None:
+        entry = queryset.visible_to(request.user).filter(public_id=canonical_id).first()
+    if entry is None:
         raise Http404("No such entry.")
     return entry
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -28,6 +27,7 @@ from kb.models import (
 from kb.models.versions import record_version
 
 from .conftest import cite, make_countermeasure, make_source, make_tactic
+from .markup import executable_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -51,45 +51,6 @@ PAYLOADS = [
 ]
 HOSTILE = " ".join(PAYLOADS)  # for text fields
 SHORT = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'  # for 100-character fields
-
-# Elements and attributes our own pages use; anything else came from a payload.
-# (The admin draws its icons with inline SVG; an SVG payload needs an on* attribute or a
-# script, which are looked for separately.)
-SCRIPTABLE_ELEMENTS = {"script", "iframe", "object", "embed", "style", "base", "frame"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
-
-
-class ScriptFinder(HTMLParser):
-    """Collects everything in a page that a browser could execute."""
-
-    def __init__(self, allow_style: bool) -> None:
-        super().__init__(convert_charrefs=True)
-        self.allow_style = allow_style
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "script" and "src" not in attributes:
-            if attributes.get("type") != "application/json":
-                self.found.append("inline <script>")
-        elif tag == "style" and self.allow_style:
-            pass
-        elif tag in SCRIPTABLE_ELEMENTS - {"script"}:
-            self.found.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"{name}= on <{tag}>")
-            if name == "style" and not self.allow_style:
-                self.found.append(f"style= on <{tag}>")
-            scheme = (value or "").strip().lower().replace("\t", "").replace("\n", "")
-            if name in URL_ATTRIBUTES and scheme.startswith(("javascript:", "data:", "vbscript:")):
-                self.found.append(f"{name}={value!r} on <{tag}>")
-
-
-def executable_parts(html: str, allow_style: bool = False) -> list[str]:
-    finder = ScriptFinder(allow_style)
-    finder.feed(html)
-    return finder.found
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_permission_codename
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -229,7 +230,9 @@ class Entry(models.Model):
         """Whether ``user``'s role allows the transition (whatever the entry's status)."""
         if TRANSITIONS[transition_name].reviewers_only:
             return user.has_perm(self.review_permission())
-        return user.has_perm(f"{self._meta.app_label}.change_{self._meta.model_name}")
+        return user.has_perm(
+            f"{self._meta.app_label}.{get_permission_codename('change', self._meta)}"
+        )
 
     def editable_by(self, user: User | AnonymousUser) -> bool:
         """Contributors edit drafts only: anything in review or public is a reviewer's."""

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
@@ -65,6 +65,7 @@ def transition_action(name: str):
     transition = TRANSITIONS[name]
 
     @admin.action(description=f"{transition.label} (selected entries)")
+    @transaction.atomic  # all the selected entries change, or none (the change form is atomic too)
     def action(modeladmin: EntryAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         changed, skipped = [], []
         for entry in queryset:

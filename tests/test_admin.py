@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.admin.models import LogEntry
 
-from kb.models import Status, Tactic
+from kb.models import Status, Tactic, record_version
 
 from .conftest import make_countermeasure, make_source, make_tactic, make_term
 
@@ -174,3 +174,65 @@ def test_admin_adds_a_synonym_group_that_search_uses_at_once(admin_client, reade
     assert [t.name for t in reader.get("/tactics/?q=monero").context["entries"]] == [
         "Virtual currency payments"
     ]
+
+
+# --- saves are atomic: a failure part-way leaves nothing half-saved ------------------------
+
+
+@pytest.fixture
+def failing_versions(monkeypatch):
+    """Numbering a published version fails: the last step of every publishing save."""
+
+    def fail(entry, note):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("kb.admin.record_version", fail)
+
+
+@pytest.fixture
+def failing_admin(admin_client):
+    admin_client.raise_request_exception = False
+    return admin_client
+
+
+def test_a_change_form_save_that_fails_late_changes_nothing(failing_admin, failing_versions):
+    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    history = tactic.history.count()
+    form = {
+        "name": "Renamed",
+        "slug": tactic.slug,
+        "summary": tactic.summary,
+        "category": tactic.category_id,
+        "_transition": "publish",
+        **inline_management("indicators", 1),
+        "indicators-0-text": "A new red flag.",
+        "indicators-0-position": "0",
+        **inline_management("citations", 0),
+        **inline_management("mitigations", 0),
+    }
+    response = failing_admin.post(f"/admin/kb/tactic/{tactic.pk}/change/", form)
+    assert response.status_code == 500
+    tactic.refresh_from_db()
+    assert (tactic.name, tactic.status) == ("Lantern", Status.IN_REVIEW)
+    assert not tactic.indicators.exists()
+    assert tactic.history.count() == history
+    assert not LogEntry.objects.exists()
+
+
+def test_a_list_action_that_fails_part_way_changes_no_entry(failing_admin, monkeypatch):
+    first, second = (make_tactic(status=Status.IN_REVIEW) for _ in range(2))
+    real = record_version
+
+    def fail_on_second(entry, note):
+        if entry.pk == second.pk:
+            raise RuntimeError("disk full")
+        return real(entry, note)
+
+    monkeypatch.setattr("kb.admin.record_version", fail_on_second)
+    response = failing_admin.post(
+        "/admin/kb/tactic/", {"action": "publish", "_selected_action": [first.pk, second.pk]}
+    )
+    assert response.status_code == 500
+    assert set(Tactic.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
+    assert not first.versions.exists()
+    assert not LogEntry.objects.exists()

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test lint format migrations-check bench bench-search clean
+.PHONY: install run serve test lint format migrations-check bench bench-search soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,15 @@ bench: install
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py ensure_database
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_load --generate $(BENCH_OPTIONS)
+
+# Soak: the same server and data set for 60 s at saturation with every kind of page, cached
+# and not; fails on any error, a replaced worker, or memory growth. See the README.
+soak: export DEBUG ?= 1
+soak: install
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py ensure_database
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_soak --generate $(BENCH_OPTIONS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info bench.sqlite3*

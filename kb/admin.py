@@ -18,8 +18,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import parts_moment, restore_parts
 from .models import (
     TRANSITIONS,
     Actor,
@@ -136,13 +138,28 @@ class EntryAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
         # simple-history lets anyone who may view the history restore a version; restoring
         # is an edit, so it takes the same role as editing the entry as it is now.
-        if request.method == "POST":
-            current = self.get_object(request, unquote(object_id))
-            if current is None or not self.has_change_permission(request, current):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        current = self.get_object(request, unquote(object_id))
+        if current is None or not self.has_change_permission(request, current):
+            raise PermissionDenied
+        record = get_object_or_404(current.history, history_id=version_id)
+        moment = parts_moment(record)
+        request.kb_restoring = record.history_date
+        # simple-history restores the entry's own fields and links; its indicators,
+        # citations and countermeasure links come back with it, in the same transaction.
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if response.status_code != 302:  # the form had errors: nothing was saved
+                return response
+            entry = self.model.objects.get(pk=current.pk)
+            for problem in restore_parts(entry, moment):
+                self.message_user(request, problem, messages.WARNING)
+            if entry.is_published:
+                record_version(entry, entry.history.latest().history_change_reason or "")
+        return response
 
     def revert_disabled(self, request: HttpRequest, obj: Entry | None = None) -> bool:
         # ``obj`` is the old version; who may restore it depends on the entry as it is now.
@@ -168,7 +185,12 @@ class EntryAdmin(SimpleHistoryAdmin):
                 self.message_user(request, str(error), messages.WARNING)
                 transition = None
         note = form.cleaned_data.get("change_note") or (transition.label if transition else "")
-        obj._change_reason = note or ("Created" if not change else "Edited")
+        restoring = getattr(request, "kb_restoring", None)
+        if restoring is not None:
+            fallback = f"Restored the version of {restoring:%Y-%m-%d %H:%M} UTC"
+        else:
+            fallback = "Edited" if change else "Created"
+        obj._change_reason = note or fallback
         super().save_model(request, obj, form, change)
         if transition is not None:
             self.log_change(request, obj, transition.label)

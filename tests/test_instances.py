@@ -66,7 +66,7 @@ def instances() -> Iterator[tuple[Instance, Instance]]:
         "WEB_CONCURRENCY": "1",
     }
     with gunicorn(env, quiet=True) as first, gunicorn(env, quiet=True) as second:
-        yield Instance(first), Instance(second)
+        yield Instance(first.url), Instance(second.url)
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)

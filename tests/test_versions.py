@@ -176,3 +176,78 @@ def test_seed_starts_every_published_entry_at_version_one():
         assert set(counts.values_list("number", flat=True)) == {1}
     tactic = Tactic.objects.get(public_id="TT-0009")
     assert tactic.history.exists() and tactic.indicators.first().history.exists()
+
+
+# --- restoring an earlier version from the admin's history ----------------------------------
+
+
+@pytest.fixture
+def revised_tactic(admin_client):
+    """A published tactic with an indicator, a citation and a countermeasure link, then
+    revised: the indicator replaced, the quote edited, the link removed, the source of a
+    second citation deleted. Returns the tactic and its first historical record."""
+    tactic = make_tactic("Lantern")
+    first = tactic.history.latest()
+    tactic.indicators.create(text="First sign")
+    citation = cite(tactic, make_source(title="A report"), "Old quote")
+    doomed = cite(tactic, make_source(title="Withdrawn report"), "Withdrawn quote")
+    make_countermeasure("Beacon", counters=[tactic])
+    publish_change(tactic, "Revised", name="Lantern, revised")
+    tactic.indicators.all().delete()
+    tactic.indicators.create(text="Later sign")
+    citation.quote = "New quote"
+    citation.save()
+    tactic.mitigations.all().delete()
+    source = doomed.source
+    doomed.delete()
+    source.delete()
+    return tactic, first
+
+
+def restore(admin_client, tactic, record):
+    url = f"/admin/kb/tactic/{tactic.pk}/history/{record.history_id}/"
+    return admin_client.post(url, admin_form(tactic, name=record.name), follow=True)
+
+
+def test_restoring_a_version_brings_back_its_indicators_citations_and_links(
+    admin_client, revised_tactic
+):
+    tactic, first = revised_tactic
+    response = restore(admin_client, tactic, first)
+    tactic.refresh_from_db()
+    assert tactic.name == "Lantern"
+    assert [i.text for i in tactic.indicators.all()] == ["First sign"]
+    assert list(tactic.citations.values_list("quote", flat=True)) == ["Old quote"]
+    assert [m.countermeasure.name for m in tactic.mitigations.all()] == ["Beacon"]
+    # The deleted source cannot come back, and the admin says so.
+    assert "“Withdrawn quote” was not restored" in response.text.replace("&quot;", "“")
+
+
+def test_restoring_a_published_entry_numbers_a_version_and_keeps_the_history(
+    admin_client, revised_tactic, reader
+):
+    tactic, first = revised_tactic
+    restore(admin_client, tactic, first)
+    latest = tactic.versions.order_by("-number").first()
+    assert latest.note.startswith("Restored the version of ")
+    page = reader.get(latest.get_absolute_url()).text
+    assert "First sign" in page and "Old quote" in page and "Later sign" not in page
+    # Nothing is rewritten: the revision stays in the history, after it the restore.
+    assert tactic.indicators.model.history.filter(text="Later sign", history_type="-").exists()
+
+
+def test_a_restore_that_fails_part_way_changes_nothing(admin_client, revised_tactic, monkeypatch):
+    tactic, first = revised_tactic
+
+    def fail(entry, moment):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("kb.admin.restore_parts", fail)
+    admin_client.raise_request_exception = False
+    response = admin_client.post(
+        f"/admin/kb/tactic/{tactic.pk}/history/{first.history_id}/",
+        admin_form(tactic, name="Lantern"),
+    )
+    assert response.status_code == 500
+    tactic.refresh_from_db()
+    assert tactic.name == "Lantern, revised"

@@ -12,6 +12,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -32,10 +34,23 @@ def current_database_url() -> str:
     return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running gunicorn: its base URL and its master process."""
+
+    url: str
+    pid: int
+
+    def worker_pids(self) -> list[int]:
+        """The master's worker processes, as the kernel lists them now."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
+        return sorted(int(pid) for pid in children.split())
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], *, quiet: bool = False) -> Iterator[str]:
+def gunicorn(env: dict[str, str], *, quiet: bool = False) -> Iterator[Server]:
     """Serve with kb/gunicorn.py and ``env`` over this process's environment; yields the
-    base URL once the server answers, and stops it afterwards."""
+    server once it answers, and stops it afterwards."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn", "kb.wsgi:application"],
@@ -53,7 +68,7 @@ def gunicorn(env: dict[str, str], *, quiet: bool = False) -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise RuntimeError("gunicorn did not start")
-        yield base_url
+        yield Server(base_url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -16,7 +16,6 @@ gives each page's throughput as a fraction of it.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
@@ -36,39 +35,9 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from kb.management.gunicorn_process import current_database_url, gunicorn
+from kb.management.gunicorn_process import Server, current_database_url, gunicorn
+from kb.management.wrk import require_wrk, run_wrk
 from kb.models import Citation, SearchDocument, Source, Tactic
-
-# wrk runs this script: it walks the list of paths round-robin (each connection from its
-# own offset), optionally making every URL unique, and reports the figures as one JSON line.
-WRK_SCRIPT = """
-local paths = {%(paths)s}
-local unique = %(unique)s
-local counter = 0
-local thread_offset = 0
-function setup(thread)
-  thread:set("thread_offset", thread_offset)
-  thread_offset = thread_offset + 7919
-end
-function request()
-  counter = counter + 1
-  local path = paths[((counter + thread_offset) %% #paths) + 1]
-  if unique then
-    local sep = string.find(path, "?", 1, true) and "&" or "?"
-    path = path .. sep .. "nocache=" .. thread_offset .. "-" .. counter
-  end
-  return wrk.format("GET", path)
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"requests": %%d, "duration_us": %%d, "bytes": %%d, "errors": %%d, ' ..
-    '"p50": %%d, "p95": %%d, "p99": %%d}\\n',
-    summary.requests, summary.duration, summary.bytes,
-    e.connect + e.read + e.write + e.status + e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-"""
 
 
 @dataclass
@@ -146,18 +115,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        if not shutil.which("wrk"):
-            raise CommandError("wrk is not installed: apt-get install -y wrk (make bench does).")
-        if options["generate"] and not Tactic.objects.exists():
-            call_command("generate_demo_data", stdout=self.stdout)
-        if not Tactic.objects.published().exists():
-            raise CommandError("Nothing to serve: run generate_demo_data first.")
+        require_wrk()
+        self.ensure_data(options["generate"])
         self.options = options
         pages = self.pages()
         static_dir = Path(tempfile.mkdtemp(prefix="kb-bench-static-"))
         try:
             ceiling_path = self.prepare_static(static_dir, pages["tactic page"][0])
-            with self.server(static_dir) as base_url:
+            with self.server(static_dir) as server:
+                base_url = server.url
                 weights = {page: page_weight(base_url, paths[0]) for page, paths in pages.items()}
                 results = self.run_all(base_url, pages, ceiling_path)
         finally:
@@ -166,6 +132,12 @@ class Command(BaseCommand):
         self.report_weights(weights)
         if any(m.errors for m in results):
             raise CommandError("Some requests failed (see the errors column).")
+
+    def ensure_data(self, generate: bool) -> None:
+        if generate and not Tactic.objects.exists():
+            call_command("generate_demo_data", stdout=self.stdout)
+        if not Tactic.objects.published().exists():
+            raise CommandError("Nothing to serve: run generate_demo_data first.")
 
     def pages(self) -> dict[str, list[str]]:
         """The URLs of each page type; tactic pages rotate over many tactics."""
@@ -220,40 +192,22 @@ class Command(BaseCommand):
         return env
 
     @contextmanager
-    def server(self, static_dir: Path) -> Iterator[str]:
+    def server(self, static_dir: Path, **env: str) -> Iterator[Server]:
         """gunicorn with the production settings on a free local port, its cache emptied."""
         import redis
 
         redis.Redis.from_url(self.options["redis_url"]).flushdb()
-        with gunicorn(self.server_env(static_dir)) as base_url:
-            yield base_url
+        with gunicorn({**self.server_env(static_dir), **env}) as server:
+            yield server
 
     def wrk(self, base_url: str, paths: list[str], *, unique: bool) -> dict:
-        script = WRK_SCRIPT % {
-            "paths": ", ".join(json.dumps(p) for p in paths),
-            "unique": "true" if unique else "false",
-        }
-        with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
-            lua.write(script)
-            lua.flush()
-            completed = subprocess.run(
-                [
-                    "wrk",
-                    f"-t{self.options['threads']}",
-                    f"-c{self.options['connections']}",
-                    f"-d{self.options['duration']}s",
-                    "--timeout",
-                    "10s",
-                    "-s",
-                    lua.name,
-                    base_url,
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-        line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
-        return json.loads(line.removeprefix("RESULT "))
+        return run_wrk(
+            base_url,
+            [(path, unique) for path in paths],
+            connections=self.options["connections"],
+            threads=self.options["threads"],
+            duration=self.options["duration"],
+        )
 
     def measure(self, base_url: str, page: str, state: str, paths: list[str]) -> Measurement:
         figures = self.wrk(base_url, paths, unique=state == "cold")

@@ -1,0 +1,165 @@
+"""Soak: the site under sustained load at saturation, for errors and memory growth.
+
+The load benchmark's server (gunicorn, production settings, the shared Redis cache) is
+driven by wrk for a minute with every kind of page at once: cached and uncached pages,
+lists, tactic pages, searches and the API, with more connections than there are workers.
+Worker recycling (GUNICORN_MAX_REQUESTS) is switched off, so that slow growth would show
+instead of being reset. After a warm-up (imports, caches and connections settle), the
+memory of the master and every worker is sampled throughout.
+
+The command prints the figures and fails if any request failed, a worker was replaced, or
+memory grew by more than ``--max-growth`` percent between the end of the warm-up and the
+end of the run.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from django.core.management import CommandError
+
+from kb.management.gunicorn_process import Server
+from kb.management.wrk import require_wrk, run_wrk
+
+from .bench_load import Command as LoadBenchmark
+
+
+def memory_kib(pid: int) -> int:
+    """A process's proportional set size: its private memory plus its share of pages it
+    shares with others (forked workers share most of the master's)."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no Pss for process {pid}")
+
+
+def server_memory_kib(server: Server) -> dict[int, int]:
+    return {pid: memory_kib(pid) for pid in [server.pid, *server.worker_pids()]}
+
+
+class Command(LoadBenchmark):
+    help = (
+        "Sustained load at saturation (default 60 s, 16 connections) on every kind of page; "
+        "fails on any error, a replaced worker, or memory growth."
+    )
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(duration=60, connections=16)
+        parser.add_argument("--warmup", type=int, default=15, help="seconds before measuring")
+        parser.add_argument("--sample-every", type=float, default=5.0, help="seconds")
+        parser.add_argument(
+            "--max-growth", type=float, default=5.0, help="percent of memory growth allowed"
+        )
+
+    def handle(self, *args, **options) -> None:
+        require_wrk()
+        self.ensure_data(options["generate"])
+        self.options = options
+        mix = self.mix()
+        static_dir = Path(tempfile.mkdtemp(prefix="kb-soak-static-"))
+        try:
+            self.prepare_static(static_dir, mix[0][0])
+            with self.server(static_dir, GUNICORN_MAX_REQUESTS="0") as server:
+                self.stdout.write(f"Warm-up: {options['warmup']} s.")
+                self.load(server, mix, options["warmup"])
+                workers = server.worker_pids()
+                samples = self.sample_while(server, lambda: self.load(server, mix))
+                figures = self.figures
+                replaced = server.worker_pids() != workers
+        finally:
+            shutil.rmtree(static_dir, ignore_errors=True)
+        growth = self.report_soak(figures, samples, len(mix), workers)
+        failures = []
+        if figures["errors"]:
+            failures.append(f"{figures['errors']} requests failed")
+        if replaced:
+            failures.append("a worker was replaced during the run")
+        if growth > options["max_growth"]:
+            failures.append(f"memory grew by {growth:.1f}% (allowed {options['max_growth']}%)")
+        if failures:
+            raise CommandError("Soak failed: " + "; ".join(failures) + ".")
+        self.stdout.write(self.style.SUCCESS("Soak passed: no errors, memory flat."))
+
+    def mix(self) -> list[tuple[str, bool]]:
+        """Every page type, cached (warm) and uncached (cold): (path, cold?) in a shuffled
+        order that wrk walks round-robin. Tactic pages are many; the cold share is about
+        one request in eight."""
+        pages = self.pages()
+        tactics = pages.pop("tactic page")
+        searches = ["/search/?q=fake+job+offer", "/search/?q=gps", "/search/?q=crypto+wallet"]
+        others = [path for paths in pages.values() for path in paths] + searches
+        mix = [(path, False) for path in tactics]
+        mix += [(path, False) for path in others] * 10
+        mix += [(path, True) for path in others] * 5 + [(path, True) for path in tactics[:40]]
+        random.Random(7).shuffle(mix)
+        # A tactic page first: prepare_static sizes its file on the first path.
+        mix.sort(key=lambda entry: not entry[0].startswith("/tactics/TT-"))
+        return mix
+
+    def load(self, server: Server, mix: list[tuple[str, bool]], duration: int = 0) -> None:
+        self.figures = run_wrk(
+            server.url,
+            mix,
+            connections=self.options["connections"],
+            threads=self.options["threads"],
+            duration=duration or self.options["duration"],
+        )
+
+    def sample_while(self, server: Server, work) -> list[tuple[float, dict[int, int]]]:
+        """Run ``work`` while sampling the server's memory; the samples, from before the
+        work starts to after it ends."""
+        samples = [(0.0, server_memory_kib(server))]
+        done = threading.Event()
+        start = time.monotonic()
+
+        def sample() -> None:
+            while not done.wait(self.options["sample_every"]):
+                samples.append((time.monotonic() - start, server_memory_kib(server)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            work()
+        finally:
+            done.set()
+            sampler.join()
+        samples.append((time.monotonic() - start, server_memory_kib(server)))
+        return samples
+
+    def report_soak(
+        self,
+        figures: dict,
+        samples: list[tuple[float, dict[int, int]]],
+        paths: int,
+        workers: list[int],
+    ) -> float:
+        """Print the run's figures and memory samples; the memory growth in percent."""
+        seconds = figures["duration_us"] / 1e6
+        self.stdout.write(
+            f"\nSoak: {seconds:.0f} s, wrk {self.options['connections']} connections, "
+            f"{len(workers)} gunicorn workers, {paths} paths (cached and uncached pages of "
+            f"every type).\n"
+            f"  requests: {figures['requests']:,} ({figures['requests'] / seconds:,.0f}/s)\n"
+            f"  errors: {figures['errors']} (HTTP status 400 or above: {figures['non_2xx_3xx']})\n"
+            f"  latency: median {figures['p50'] / 1000:.1f} ms, p99 "
+            f"{figures['p99'] / 1000:.1f} ms, max {figures['max'] / 1000:.1f} ms\n"
+        )
+        self.stdout.write("| seconds | master + workers, MiB (PSS) | per worker, MiB |")
+        self.stdout.write("|---:|---:|---|")
+        for at, by_pid in samples:
+            total = sum(by_pid.values()) / 1024
+            per_worker = ", ".join(f"{by_pid[pid] / 1024:.1f}" for pid in workers if pid in by_pid)
+            self.stdout.write(f"| {at:.0f} | {total:.1f} | {per_worker} |")
+        first, last = (sum(sample[1].values()) for sample in (samples[0], samples[-1]))
+        growth = (last - first) / first * 100
+        self.stdout.write(
+            f"\nMemory from the end of the warm-up to the end: {first / 1024:.1f} → "
+            f"{last / 1024:.1f} MiB ({growth:+.1f}%)."
+        )
+        return growth

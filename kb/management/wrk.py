@@ -1,0 +1,81 @@
+"""Drive a local server with wrk (Debian's package), for the load benchmark and the soak.
+
+wrk runs a Lua script that walks a list of paths round-robin, each connection from its own
+offset. Paths marked as cold get a fresh, otherwise ignored query argument on every request,
+so each one misses the page cache and renders from the database. The script reports its
+figures as one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+
+from django.core.management import CommandError
+
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local cold = {%(cold)s}
+local counter = 0
+local thread_offset = 0
+function setup(thread)
+  thread:set("thread_offset", thread_offset)
+  thread_offset = thread_offset + 7919
+end
+function request()
+  counter = counter + 1
+  local i = ((counter + thread_offset) %% #paths) + 1
+  local path = paths[i]
+  if cold[i] then
+    local sep = string.find(path, "?", 1, true) and "&" or "?"
+    path = path .. sep .. "nocache=" .. thread_offset .. "-" .. counter
+  end
+  return wrk.format("GET", path)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %%d, "duration_us": %%d, "bytes": %%d, "errors": %%d, ' ..
+    '"non_2xx_3xx": %%d, "p50": %%d, "p95": %%d, "p99": %%d, "max": %%d}\\n',
+    summary.requests, summary.duration, summary.bytes,
+    e.connect + e.read + e.write + e.status + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def require_wrk() -> None:
+    if not shutil.which("wrk"):
+        raise CommandError("wrk is not installed: apt-get install -y wrk (make bench does).")
+
+
+def run_wrk(
+    base_url: str,
+    paths: list[tuple[str, bool]],
+    *,
+    connections: int,
+    threads: int,
+    duration: int,
+) -> dict:
+    """Load ``base_url`` for ``duration`` seconds with ``paths`` (path, cold?) and return
+    wrk's figures: requests, duration_us, bytes, errors (connection, read, write, timeout
+    and HTTP status 400 and above), non_2xx_3xx, and latency percentiles in microseconds."""
+    require_wrk()
+    script = WRK_SCRIPT % {
+        "paths": ", ".join(json.dumps(path) for path, _ in paths),
+        "cold": ", ".join("true" if cold else "false" for _, cold in paths),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s"]
+        completed = subprocess.run(
+            [*command, "--timeout", "10s", "-s", lua.name, base_url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))

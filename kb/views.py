@@ -19,6 +19,7 @@ from .filters import (
     TacticFilter,
 )
 from .history import AS_PUBLISHED
+from .matrix import build_matrix
 from .models import (
     Category,
     Countermeasure,
@@ -26,7 +27,6 @@ from .models import (
     PublishedVersion,
     SearchDocument,
     Source,
-    Stage,
     Status,
     Tactic,
     canonical_public_id,
@@ -259,18 +259,13 @@ MATRIX_COLUMNS = {"stage": "Stages of the trafficking process", "category": "Cat
 
 
 def matrix(request: HttpRequest) -> HttpResponse:
-    """All published tactics at a glance: stages (or categories) as columns."""
+    """Published tactics at a glance: stages (or categories) as columns, each listing its
+    first tactics and linking to the rest."""
     by = request.GET.get("by") if request.GET.get("by") in MATRIX_COLUMNS else "stage"
     # The matrix filters by vocabulary only; a text search has the lists for that.
     data = request.GET.copy()
     data.pop("q", None)
-    filterset = TacticFilter(data, queryset=Tactic.objects.published().select_related("category"))
-    tactics = list(filterset.qs.prefetch_related("stages"))
-    columns = list(Stage.objects.all() if by == "stage" else Category.objects.all())
-    cells = {column.pk: [] for column in columns}
-    for tactic in tactics:
-        for column in tactic.stages.all() if by == "stage" else [tactic.category]:
-            cells[column.pk].append(tactic)
+    filterset = TacticFilter(data, queryset=Tactic.objects.published())
     return render(
         request,
         "kb/matrix.html",
@@ -278,8 +273,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "by": by,
             "column_kinds": MATRIX_COLUMNS,
-            "columns": [(column, cells[column.pk]) for column in columns],
-            "tactic_count": len(tactics),
+            "columns": build_matrix(filterset.qs, by, data),
+            "tactic_count": filterset.qs.count(),
         },
     )
 

@@ -29,7 +29,7 @@ BUDGETS = {
     "/search/?q=quote": 6,
     "/whats-new/": 1,
     "/handout/?ids={tactic}": 10,
-    "/matrix/": 6,
+    "/matrix/": 7,
     "/feeds/tactics/": 1,
     "/feeds/tactics/recruitment/": 2,
     "/sitemap.xml": 6,

@@ -73,9 +73,7 @@ def test_matrix_has_a_column_per_stage_with_its_tactics(reader, unpublished):
     make_tactic("Fake jobs", stages=[recruitment])
     make_tactic("Tracking", stages=[recruitment, control])
     response = reader.get("/matrix/")
-    columns = {
-        column.name: [t.name for t in tactics] for column, tactics in response.context["columns"]
-    }
+    columns = {c.term.name: [t.name for t in c.tactics] for c in response.context["columns"]}
     assert columns == {"Recruitment": ["Fake jobs", "Tracking"], "Control": ["Tracking"]}
     assert "Leaked" not in response.text
 
@@ -86,10 +84,25 @@ def test_matrix_by_category_and_filtered_by_technology(reader):
     make_tactic("Tracking", category=control, technologies=[gps])
     make_tactic("Other", category=control)
     response = reader.get("/matrix/", {"by": "category", "technology": "gps"})
-    columns = {
-        column.name: [t.name for t in tactics] for column, tactics in response.context["columns"]
-    }
+    columns = {c.term.name: [t.name for t in c.tactics] for c in response.context["columns"]}
     assert columns["Control"] == ["Tracking"]
+
+
+def test_a_full_matrix_column_lists_its_first_tactics_and_links_to_all(reader, monkeypatch):
+    monkeypatch.setattr("kb.matrix.PER_COLUMN", 2)
+    gps, recruitment = make_term(Technology, "GPS"), make_term(Stage, "Recruitment")
+    for name in ("Delta", "Alpha", "Charlie", "Bravo"):
+        make_tactic(name, stages=[recruitment], technologies=[gps])
+    make_tactic("Echo", stages=[recruitment])  # filtered out below
+    response = reader.get("/matrix/", {"technology": "gps"})
+    (column,) = response.context["columns"]
+    assert [t.name for t in column.tactics] == ["Alpha", "Bravo"]
+    assert (column.count, column.more) == (4, 2)
+    link = "/tactics/?technology=gps&amp;stage=recruitment"
+    assert f'<a href="{link}">All 4 tactics in Recruitment</a> (2 more)' in response.text
+    assert "Charlie" not in response.text
+    listed = reader.get("/tactics/", {"technology": "gps", "stage": "recruitment"})
+    assert listed.context["page_obj"].paginator.count == 4
 
 
 def test_matrix_ignores_bad_input(reader):

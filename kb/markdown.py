@@ -1,5 +1,7 @@
 """Markdown written by admins, rendered to HTML that is safe to show to readers."""
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -14,12 +16,26 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    # Building a converter compiles all its patterns, which costs more than most texts take
+    # to convert; one per thread (a converter keeps state while it works), reset per use.
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown_lib.Markdown(
+            extensions=["tables", "sane_lists"]
+        )
+    return converter.reset()
+
+
 def render_markdown(text: str) -> SafeString:
     """Render Markdown, then keep only an allow-list of tags, attributes and URL schemes.
 
     Headings start at h3 so that an entry's text never competes with the page's own outline.
     """
-    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
+    html = _converter().convert(text or "")
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
     html = html.replace("<h2>", "<h4>").replace("</h2>", "</h4>")
     cleaned = nh3.clean(

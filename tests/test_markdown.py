@@ -49,3 +49,11 @@ def test_headings_never_outrank_the_page_outline():
 
 def test_empty_description_renders_nothing():
     assert render_markdown("") == ""
+
+
+def test_each_text_is_rendered_on_its_own():
+    # The converter is reused: nothing of one text may carry over into the next.
+    first = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n1. one\n2. two")
+    second = render_markdown("Plain words.")
+    assert "<table>" in first and "<ol>" in first
+    assert second == "<p>Plain words.</p>"

@@ -1,0 +1,116 @@
+"""The reader's visit on a phone, and with the keyboard alone: a skip link, a logical order,
+a focus that can always be seen, and no page wider than the screen down to 320 px."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import screenshot
+from .test_reader import GPS_TACTIC
+
+MAIN_PAGES = [
+    "/",
+    "/tactics/?technology=gps",
+    "/tactics/TT-0003/gps-tracking-of-victims/",
+    "/countermeasures/CM-0001/",
+    "/sources/SR-0001/",
+    "/search/?q=gps",
+    "/matrix/",
+    "/handout/?ids=TT-0003",
+]
+
+
+def overflow(page: Page) -> int:
+    """How many pixels the page is wider than the screen (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_reader_on_a_phone_searches_filters_and_reads(phone: Page):
+    phone.goto("/")
+    phone.get_by_label("Search the knowledge base").fill("grooming on dating apps")
+    phone.get_by_role("banner").get_by_role("button", name="Search").click()
+    # On a narrow screen the filters come after the results; a link jumps to them.
+    phone.get_by_role("link", name=re.compile("Filter and sort")).click()
+    phone.get_by_role("checkbox", name=re.compile(r"^Tactic \d+")).check()
+    phone.get_by_role("button", name="Apply").click()
+    expect(phone).to_have_url(re.compile(r"type=tactic"))
+    phone.get_by_role("link", name=re.compile("^Grooming through social media")).click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Grooming")
+    phone.wait_for_load_state()  # the stylesheet too, before measuring the layout
+    assert overflow(phone) == 0
+    screenshot(phone, "phone-tactic-page")
+
+
+@pytest.mark.parametrize("width", [320, 390, 768, 1600])
+def test_no_page_is_wider_than_the_screen(browser, site, width):
+    context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        for path in MAIN_PAGES:
+            page.goto(path)
+            assert overflow(page) == 0, f"{path} at {width} px"
+    finally:
+        context.close()
+
+
+def focused(page: Page) -> dict:
+    """What has the keyboard focus: its tag, text or label, and whether it shows it."""
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement;
+          const style = getComputedStyle(el);
+          const box = el.getBoundingClientRect();
+          return {
+            tag: el.tagName.toLowerCase(),
+            text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim(),
+            id: el.id,
+            outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+            onScreen: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0,
+          };
+        }"""
+    )
+
+
+def test_keyboard_alone_reaches_everything_in_order_with_a_visible_focus(page: Page):
+    page.goto("/tactics/TT-0003/gps-tracking-of-victims/")
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first["text"] == "Skip to content" and first["outline"] and first["onScreen"]
+
+    # Then the header in reading order: brand, the four sections, the search box.
+    order = []
+    for _ in range(7):
+        page.keyboard.press("Tab")
+        order.append(focused(page))
+    assert [f["text"] for f in order[:5]] == [
+        "kb Trafficking technology tactics", "Tactics", "Countermeasures", "Sources", "Matrix",
+    ]  # fmt: skip
+    assert order[5]["id"] == "site-q" and order[6]["text"] == "Search"
+    assert all(f["outline"] for f in order), order
+
+    # The skip link goes straight to the content.
+    page.keyboard.press("Shift+Tab")
+    page.goto("/tactics/TT-0003/gps-tracking-of-victims/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Permanent link" or focused(page)["outline"]
+
+    # Search and open a result with the keyboard alone.
+    page.goto("/")
+    page.keyboard.press("Tab")  # skip link
+    for _ in range(6):
+        page.keyboard.press("Tab")
+    assert focused(page)["id"] == "site-q"
+    page.keyboard.type("gps")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=gps"))
+    result = page.get_by_role("link", name=GPS_TACTIC)
+    result.focus()
+    assert focused(page)["outline"]
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(GPS_TACTIC)

@@ -304,6 +304,9 @@ class SourceAdmin(EntryAdmin):
     list_display_links = ("public_id", "title")
     list_filter = ("status", "kind")
     search_fields = ("public_id", "title", "publisher", "authors")
+    # Explicit: the citation count's GROUP BY drops the model's default ordering, and the
+    # autocomplete's pages would then overlap.
+    ordering = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("replaced_by",)
     # Links pasted without a scheme are web links; assume the secure one.

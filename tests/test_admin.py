@@ -1,5 +1,7 @@
 """Curation through the real admin pages: create, review, publish, retire."""
 
+import warnings
+
 import pytest
 from django.contrib.admin.models import LogEntry
 
@@ -236,3 +238,15 @@ def test_a_list_action_that_fails_part_way_changes_no_entry(failing_admin, monke
     assert set(Tactic.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
     assert not first.versions.exists()
     assert not LogEntry.objects.exists()
+
+
+def test_source_autocomplete_pages_are_in_a_stable_order(admin_client):
+    for title in ("Beta report", "Alpha report", "Gamma report"):
+        make_source(title=title)
+    url = "/admin/autocomplete/?app_label=kb&model_name=citation&field_name=source&term=report"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Django warns when it paginates an unordered list
+        response = admin_client.get(url)
+    assert [r["text"] for r in response.json()["results"]] == [
+        "Alpha report", "Beta report", "Gamma report",
+    ]  # fmt: skip

@@ -20,3 +20,26 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Filter forms apply as soon as a box is ticked or an order picked. Each form says so first
+// (a change of page should never come as a surprise), the Apply button stays for those who
+// prefer it and for pages without scripts, and after the new page loads the focus is back
+// on the control that was changed, so keyboard and screen reader users keep their place.
+document.addEventListener("DOMContentLoaded", () => {
+  const changed = sessionStorage.getItem("kb-changed-control");
+  if (changed) {
+    sessionStorage.removeItem("kb-changed-control");
+    const control = document.getElementById(changed);
+    if (control) control.focus();
+  }
+  for (const form of document.querySelectorAll("form[data-apply-on-change]")) {
+    const note = form.querySelector(".filters__note");
+    if (note) note.hidden = false;
+    form.addEventListener("change", (event) => {
+      const control = event.target;
+      if (!control.matches("input[type=checkbox], input[type=radio], select")) return;
+      if (control.id) sessionStorage.setItem("kb-changed-control", control.id);
+      form.requestSubmit();
+    });
+  }
+});

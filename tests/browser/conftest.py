@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -46,9 +48,24 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def restore_roles() -> None:
+    """The editorial groups, as migration 0008 creates them: the live server reads the
+    database from its own thread, so these tests commit, and the database is emptied (all
+    but permissions) after every such test."""
+    roles = import_module("kb.migrations.0008_roles").ROLES
+    for name, codenames in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = Permission.objects.filter(
+            content_type__app_label="kb", codename__in=codenames
+        )
+        assert permissions.count() == len(set(codenames)), name
+        group.permissions.set(permissions)
+
+
 @pytest.fixture
 def site(live_server, transactional_db) -> str:
     """The live test server's base URL, serving the seed content."""
+    restore_roles()
     call_command("seed", stdout=io.StringIO())
     return live_server.url
 

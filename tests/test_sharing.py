@@ -62,7 +62,10 @@ def test_handout_without_ids_explains_itself(reader):
 def test_tactic_list_offers_a_handout_of_its_results(reader):
     make_tactic("Alpha")
     make_tactic("Beta")
-    assert "/handout/?ids=TT-0001,TT-0002" in reader.get("/tactics/?sort=id").text
+    text = reader.get("/tactics/?sort=id").text
+    assert '/handout/?ids=TT-0001,TT-0002">Make a printable handout from these 2 tactics' in text
+    one = reader.get("/tactics/?q=beta").text
+    assert '/handout/?ids=TT-0002">Make a printable handout from this tactic<' in one
 
 
 # --- matrix ------------------------------------------------------------------------------

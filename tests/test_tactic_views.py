@@ -202,6 +202,17 @@ def test_filter_form_keeps_its_state(reader, catalogue):
     assert 'value="gps"' in text
 
 
+def test_each_filter_in_use_is_shown_with_a_link_that_removes_it(reader, catalogue):
+    text = reader.get("/tactics/?stage=grooming&category=recruitment&page=1").text
+    in_use = text[text.index('<ul class="active-filters"') :].split("</ul>")[0]
+    chips = re.findall(r'<a href="([^"]+)"><span class="visually-hidden">Remove the filter </span>'
+                       r"([^<]+) <", in_use)  # fmt: skip
+    # Each link keeps the other filter and drops the page number.
+    assert chips == [("?stage=grooming", "Category: Recruitment"),
+                     ("?category=recruitment", "Stage: Grooming")]  # fmt: skip
+    assert '<ul class="active-filters"' not in reader.get("/tactics/").text
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -41,3 +41,43 @@ def test_public_pages_have_no_wcag_violation(page: Page, scheme: str):
         if results.violations_count:
             failures.append(f"{path} ({scheme}):\n{results.generate_report()}")
     assert not failures, "\n\n".join(failures)
+
+
+# Structure beyond WCAG's minimum: one main landmark and one h1, all content in landmarks,
+# headings that do not skip levels, landmarks that can be told apart.
+STRUCTURE = {
+    "runOnly": {
+        "type": "rule",
+        "values": [
+            "landmark-one-main", "page-has-heading-one", "region", "heading-order",
+            "landmark-unique", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+        ],
+    }
+}  # fmt: skip
+
+VAGUE_LINK_TEXT = {"here", "click here", "more", "read more", "link", "this", "details", "go"}
+
+
+def test_pages_have_landmarks_a_single_h1_and_ordered_headings(page: Page):
+    axe = Axe()
+    failures = []
+    for path in PAGES:
+        page.goto(path)
+        results = axe.run(page, options=STRUCTURE)
+        if results.violations_count:
+            failures.append(f"{path}:\n{results.generate_report()}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_every_link_says_where_it_leads(page: Page):
+    vague = []
+    for path in PAGES:
+        page.goto(path)
+        names = page.eval_on_selector_all(
+            "a[href]",
+            "links => links.map(a => (a.getAttribute('aria-label') || a.innerText).trim())",
+        )
+        vague += [
+            f"{path}: {name!r}" for name in names if name.lower() in VAGUE_LINK_TEXT or not name
+        ]
+    assert not vague, vague

@@ -7,6 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from .conftest import screenshot
+
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 PAGES = [
@@ -41,6 +43,9 @@ def test_public_pages_have_no_wcag_violation(page: Page, scheme: str):
         if results.violations_count:
             failures.append(f"{path} ({scheme}):\n{results.generate_report()}")
     assert not failures, "\n\n".join(failures)
+    if scheme == "dark":
+        page.goto("/tactics/TT-0003/gps-tracking-of-victims/")
+        screenshot(page, "tactic-page-dark")
 
 
 # Structure beyond WCAG's minimum: one main landmark and one h1, all content in landmarks,

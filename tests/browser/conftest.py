@@ -88,7 +88,14 @@ def page(browser, site) -> Iterator[Page]:
 @pytest.fixture
 def phone(browser, site) -> Iterator[Page]:
     """A phone-sized tab with touch, as a reader in the field has."""
-    yield from new_page(browser, site, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield from new_page(
+        browser,
+        site,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        permissions=["clipboard-read", "clipboard-write"],
+    )
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -65,7 +65,8 @@ def focused(page: Page) -> dict:
           const box = el.getBoundingClientRect();
           return {
             tag: el.tagName.toLowerCase(),
-            text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim(),
+            text: (el.labels && el.labels.length ? el.labels[0].innerText
+                   : el.innerText || el.value || el.getAttribute("aria-label") || "").trim(),
             id: el.id,
             outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
             onScreen: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0,
@@ -114,3 +115,50 @@ def test_keyboard_alone_reaches_everything_in_order_with_a_visible_focus(page: P
     assert focused(page)["outline"]
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(GPS_TACTIC)
+
+
+def tab_to(page: Page, text: str, limit: int = 250) -> None:
+    """Press Tab until the focus is on the element whose text (or label) matches the
+    pattern ``text``; every element passed on the way must show that it has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        assert now["outline"], f"no visible focus on {now}"
+        if re.match(text, now["text"]):
+            return
+    raise AssertionError(f"Tab never reached {text!r}")
+
+
+def test_the_whole_visit_with_the_keyboard_alone(page: Page):
+    page.goto("/")
+    tab_to(page, "^Search the knowledge base$")  # the header's search box
+    page.keyboard.type("gps trackng")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=gps\+trackng"))
+
+    tab_to(page, r"^Tactic \d+")  # the facet's checkbox, named by its label
+    page.keyboard.press("Space")  # applies at once, and the focus stays on it
+    expect(page).to_have_url(re.compile(r"type=tactic"))
+    assert focused(page)["tag"] == "input"
+
+    tab_to(page, re.escape(GPS_TACTIC))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(GPS_TACTIC)
+
+    tab_to(page, "Latest technology helps")  # the reference's source
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Latest technology"))
+    page.go_back()
+
+    tab_to(page, "Copy APA citation")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert "TT-0003" in page.evaluate("navigator.clipboard.readText()")
+
+    page.goto("/tactics/")
+    tab_to(page, r"^GPS and location tracking \d+")
+    page.keyboard.press("Space")
+    expect(page).to_have_url(re.compile(r"technology=gps"))
+    tab_to(page, "Make a printable handout")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/handout/\?ids=TT-0003"))

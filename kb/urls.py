@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import api, views
+from .api_reference import api_reference
 from .downloads import views as downloads
 from .feeds import CategoryTacticsFeed, LatestTacticsFeed
 from .models import Countermeasure, Source, Tactic
@@ -82,7 +83,7 @@ for prefix, vocabulary in api.VOCABULARY_ROUTES.items():
 api_patterns = [
     path("search/", api.SearchList.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", api_reference, name="docs"),
     *router.urls,
 ]
 

@@ -80,15 +80,16 @@ def test_staff_are_never_served_cached_pages(reader, staff_client):
     assert reader.get(tactic.get_absolute_url()).status_code == 404
 
 
-def test_api_caches_json_and_html_separately(reader):
+def test_api_answers_json_to_a_browser_and_406_to_a_client_that_wants_none(reader):
     make_tactic("Lantern")
     json_response = reader.get("/api/tactics/", HTTP_ACCEPT="application/json")
-    html_response = reader.get("/api/tactics/", HTTP_ACCEPT="text/html")
-    assert json_response["Content-Type"].startswith("application/json")
-    assert html_response["Content-Type"].startswith("text/html")
-    assert (
-        reader.get("/api/tactics/", HTTP_ACCEPT="application/json").content == json_response.content
-    )
+    browser = reader.get("/api/tactics/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert browser["Content-Type"] == json_response["Content-Type"] == "application/json"
+    assert browser.content == json_response.content
+    assert reader.get("/api/tactics/", HTTP_ACCEPT="text/html").status_code == 406
+    # The refusal is never what a JSON client is then served.
+    again = reader.get("/api/tactics/", HTTP_ACCEPT="application/json")
+    assert again.status_code == 200 and again.content == json_response.content
 
 
 def test_errors_are_not_cached(reader):

@@ -6,9 +6,10 @@ outside the admin: HTML pages, the API, feeds, the sitemap and downloads alike.
 - A conditional request whose ETag matches the current content version gets a 304 before
   any view runs.
 - Otherwise the response comes from the cache when it is there, keyed by host, URL and
-  Accept header (the API answers HTML or JSON), and current: each cached page records the
-  content version it shows (kb.caching.store). Pages are stored with every header the
-  rest of the stack added, so a cached page is answered without running anything else.
+  Accept header (the API answers JSON, or 406 to a client that accepts none), and
+  current: each cached page records the content version it shows (kb.caching.store).
+  Pages are stored with every header the rest of the stack added, so a cached page is
+  answered without running anything else.
 - Any change to content moves the content version on (kb/signals.py), so no reader is
   ever served a page older than the latest change.
 - If the cache cannot be reached, pages are rendered as if nothing were cached.

@@ -20,14 +20,17 @@ PAGES = [
     "/tactics/TT-0003/changes/",
     "/countermeasures/",
     "/countermeasures/CM-0001/",
+    "/countermeasures/CM-0001/v1/",
     "/sources/",
     "/sources/SR-0001/",
+    "/sources/SR-0001/v1/",
     "/search/?q=gps+trackng",
     "/search/?q=nothing+matches+this",
     "/matrix/",
     "/handout/?ids=TT-0003,TT-0008",
     "/whats-new/",
     "/downloads/",
+    "/api/docs/",
     "/no-such-page/",
 ]
 

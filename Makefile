@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test chromium lint format migrations-check bench bench-search soak clean
+.PHONY: install run serve test chromium lint format migrations-check bench bench-database bench-search soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,20 +73,21 @@ bench-search: install
 BENCH_URL ?= $(BENCH_POSTGRES)
 BENCH_OPTIONS ?=
 bench: export DEBUG ?= 1
-bench: install
-	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py ensure_database
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput -v0
+bench: bench-database
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_load --generate $(BENCH_OPTIONS)
 
 # Soak: the same server and data set for 60 s at saturation with every kind of page, cached
 # and not; fails on any error, a replaced worker, or memory growth. See the README.
 soak: export DEBUG ?= 1
-soak: install
+soak: bench-database
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_soak --generate $(BENCH_OPTIONS)
+
+# wrk, and the benchmark database created and migrated (the commands above fill it).
+bench-database: export DEBUG ?= 1
+bench-database: install
 	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py ensure_database
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_soak --generate $(BENCH_OPTIONS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info bench.sqlite3*

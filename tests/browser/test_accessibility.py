@@ -35,17 +35,23 @@ PAGES = [
 ]
 
 
+def axe_reports(page: Page, options: dict) -> list[str]:
+    """axe-core's report for every page of PAGES that breaks a rule of ``options``."""
+    axe = Axe()
+    reports = []
+    for path in PAGES:
+        page.goto(path)
+        results = axe.run(page, options=options)
+        if results.violations_count:
+            reports.append(f"{path}:\n{results.generate_report()}")
+    return reports
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_public_pages_have_no_wcag_violation(page: Page, scheme: str):
     page.emulate_media(color_scheme=scheme)
-    axe = Axe()
-    failures = []
-    for path in PAGES:
-        page.goto(path)
-        results = axe.run(page, options=WCAG_21_AA)
-        if results.violations_count:
-            failures.append(f"{path} ({scheme}):\n{results.generate_report()}")
-    assert not failures, "\n\n".join(failures)
+    failures = axe_reports(page, WCAG_21_AA)
+    assert not failures, f"{scheme} scheme:\n" + "\n\n".join(failures)
     if scheme == "dark":
         page.goto("/tactics/TT-0003/gps-tracking-of-victims/")
         screenshot(page, "tactic-page-dark")
@@ -67,13 +73,7 @@ VAGUE_LINK_TEXT = {"here", "click here", "more", "read more", "link", "this", "d
 
 
 def test_pages_have_landmarks_a_single_h1_and_ordered_headings(page: Page):
-    axe = Axe()
-    failures = []
-    for path in PAGES:
-        page.goto(path)
-        results = axe.run(page, options=STRUCTURE)
-        if results.violations_count:
-            failures.append(f"{path}:\n{results.generate_report()}")
+    failures = axe_reports(page, STRUCTURE)
     assert not failures, "\n\n".join(failures)
 
 

@@ -101,11 +101,11 @@ class Summary:
 def backed_up_models() -> list[type[models.Model]]:
     """Every model a backup holds, ordered so that what a record refers to by natural key
     comes before it (other references are checked when the whole load is done)."""
+    # Unmanaged tables (SQLite's FTS5 index) are derived too.
     chosen = [
         model
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy and model._meta.label not in LEFT_OUT
-        # Unmanaged tables (SQLite's FTS5 index) are derived too.
     ]
     by_app: dict = {}
     for model in chosen:
@@ -130,7 +130,8 @@ def _applied_migrations() -> list[list[str]]:
 
 def _rows(ordered: list[type[models.Model]]) -> Iterator[models.Model]:
     for model in ordered:
-        yield from model._default_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
+        # The base manager: every row, whatever a default manager might leave out.
+        yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
 
 
 def _open_for_writing(path: Path, compressed: bool) -> IO[str]:
@@ -157,7 +158,7 @@ def write_backup(path: Path) -> Summary:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 _snapshot_isolation()
-            counts = {model._meta.label: model._default_manager.count() for model in ordered}
+            counts = {model._meta.label: model._base_manager.count() for model in ordered}
             header = {
                 "format": FORMAT,
                 "version": FORMAT_VERSION,
@@ -226,7 +227,7 @@ def _existing_records() -> dict[str, int]:
     for model in backed_up_models():
         if model._meta.label in NOT_CONTENT or model._meta.db_table not in tables:
             continue
-        if n := model._default_manager.count():
+        if n := model._base_manager.count():
             found[model._meta.label] = n
     return found
 

@@ -204,13 +204,22 @@ def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
             part.pk: part for part in model.history.as_of(moment).filter(**{f"{link}_id": entry.pk})
         }
         model.objects.filter(**{link: entry}).exclude(pk__in=wanted).delete()
+        links = [field for field in model._meta.concrete_fields if field.is_relation]
+        # One query per kind of link, whatever the number of parts.
+        existing = {
+            field: set(
+                field.related_model._base_manager.filter(
+                    pk__in={getattr(part, field.attname) for part in wanted.values()}
+                ).values_list("pk", flat=True)
+            )
+            for field in links
+        }
         for part in wanted.values():
             gone = [
                 str(field.verbose_name)
-                for field in model._meta.concrete_fields
-                if field.is_relation
-                and (target := getattr(part, field.attname)) is not None
-                and not field.related_model._base_manager.filter(pk=target).exists()
+                for field in links
+                if (target := getattr(part, field.attname)) is not None
+                and target not in existing[field]
             ]
             if gone:
                 skipped.append(

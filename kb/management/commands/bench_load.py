@@ -119,15 +119,12 @@ class Command(BaseCommand):
         self.ensure_data(options["generate"])
         self.options = options
         pages = self.pages()
-        static_dir = Path(tempfile.mkdtemp(prefix="kb-bench-static-"))
-        try:
+        with self.static_root() as static_dir:
             ceiling_path = self.prepare_static(static_dir, pages["tactic page"][0])
             with self.server(static_dir) as server:
                 base_url = server.url
                 weights = {page: page_weight(base_url, paths[0]) for page, paths in pages.items()}
                 results = self.run_all(base_url, pages, ceiling_path)
-        finally:
-            shutil.rmtree(static_dir, ignore_errors=True)
         self.report(results)
         self.report_weights(weights)
         if any(m.errors for m in results):
@@ -158,6 +155,15 @@ class Command(BaseCommand):
             "search": ["/search/?q=fake+job+offer"],
             "API list": ["/api/tactics/?format=json"],
         }
+
+    @contextmanager
+    def static_root(self) -> Iterator[Path]:
+        """A temporary STATIC_ROOT for the server, removed afterwards."""
+        static_dir = Path(tempfile.mkdtemp(prefix="kb-bench-static-"))
+        try:
+            yield static_dir
+        finally:
+            shutil.rmtree(static_dir, ignore_errors=True)
 
     def prepare_static(self, static_dir: Path, tactic_url: str) -> str:
         """Collect the static files, plus one file as large as a tactic page."""

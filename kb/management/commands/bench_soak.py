@@ -17,10 +17,9 @@ end of the run.
 from __future__ import annotations
 
 import random
-import shutil
-import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management import CommandError
@@ -64,18 +63,14 @@ class Command(LoadBenchmark):
         self.ensure_data(options["generate"])
         self.options = options
         mix = self.mix()
-        static_dir = Path(tempfile.mkdtemp(prefix="kb-soak-static-"))
-        try:
+        with self.static_root() as static_dir:
             self.prepare_static(static_dir, mix[0][0])
             with self.server(static_dir, GUNICORN_MAX_REQUESTS="0") as server:
                 self.stdout.write(f"Warm-up: {options['warmup']} s.")
                 self.load(server, mix, options["warmup"])
                 workers = server.worker_pids()
-                samples = self.sample_while(server, lambda: self.load(server, mix))
-                figures = self.figures
+                figures, samples = self.sample_while(server, lambda: self.load(server, mix))
                 replaced = server.worker_pids() != workers
-        finally:
-            shutil.rmtree(static_dir, ignore_errors=True)
         growth = self.report_soak(figures, samples, len(mix), workers)
         failures = []
         if figures["errors"]:
@@ -104,8 +99,9 @@ class Command(LoadBenchmark):
         mix.sort(key=lambda entry: not entry[0].startswith("/tactics/TT-"))
         return mix
 
-    def load(self, server: Server, mix: list[tuple[str, bool]], duration: int = 0) -> None:
-        self.figures = run_wrk(
+    def load(self, server: Server, mix: list[tuple[str, bool]], duration: int = 0) -> dict:
+        """wrk's figures for ``duration`` seconds (default: the run's) of the mix."""
+        return run_wrk(
             server.url,
             mix,
             connections=self.options["connections"],
@@ -113,9 +109,11 @@ class Command(LoadBenchmark):
             duration=duration or self.options["duration"],
         )
 
-    def sample_while(self, server: Server, work) -> list[tuple[float, dict[int, int]]]:
-        """Run ``work`` while sampling the server's memory; the samples, from before the
-        work starts to after it ends."""
+    def sample_while(
+        self, server: Server, work: Callable[[], dict]
+    ) -> tuple[dict, list[tuple[float, dict[int, int]]]]:
+        """Run ``work`` while sampling the server's memory: what it returned, and the
+        samples, from before the work starts to after it ends."""
         samples = [(0.0, server_memory_kib(server))]
         done = threading.Event()
         start = time.monotonic()
@@ -127,12 +125,12 @@ class Command(LoadBenchmark):
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         try:
-            work()
+            result = work()
         finally:
             done.set()
             sampler.join()
         samples.append((time.monotonic() - start, server_memory_kib(server)))
-        return samples
+        return result, samples
 
     def report_soak(
         self,

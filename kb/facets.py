@@ -12,7 +12,10 @@ GROUP BY queries of 5 to 15 ms each with one query for the matching ids; rebuild
 sets after a change takes one query per facet.
 
 The matching rows come as a queryset or as the results of a search, which already hold
-their ids, so the full-text query is not run again for the facets.
+their ids, so the full-text query is not run again for the facets. Without a search, when
+every filter in use is a facet, the matching rows need no query at all: they are the
+list's population (its base queryset's ids, kept the same way) intersected with the chosen
+options' sets, and their number is the list's count.
 """
 
 from __future__ import annotations
@@ -74,6 +77,26 @@ def matching_bitset(matching: QuerySet | SearchResults) -> int:
     return bitset(ids_of(matching))
 
 
+_populations: dict[tuple, tuple[ContentState, int]] = {}
+MAX_POPULATIONS = 32
+
+
+def population_bitset(queryset: QuerySet, version: ContentState) -> int:
+    """The ids of ``queryset`` (a list's base rows, say every published tactic) as a
+    bitset, as of content ``version`` (read before calling, as for ``members``). Kept per
+    query, so lists with different bases never share a set."""
+    sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
+    key = (queryset.db, sql, tuple(params))
+    kept = _populations.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    members = bitset(ids_of(queryset))
+    if len(_populations) >= MAX_POPULATIONS and key not in _populations:
+        _populations.clear()
+    _populations[key] = (version, members)
+    return members
+
+
 @dataclass(frozen=True)
 class Option:
     """One option of a facet with the set of entries carrying it."""
@@ -104,6 +127,15 @@ class MembershipFacet:
         options = self.load(model)
         self._kept = (version, options)
         return options
+
+    def chosen(self, model: type, selected: set[str], version: ContentState) -> int:
+        """The entries carrying any of the ``selected`` options, as a bitset: what the
+        filter of the same name keeps."""
+        members = 0
+        for option in self.members(model, version):
+            if option.value in selected:
+                members |= option.members
+        return members
 
     def options(
         self, model: type, matching: int, selected: set[str], version: ContentState

@@ -8,6 +8,7 @@ them out, and the page (or the API, with a 400) says what was not understood.
 from __future__ import annotations
 
 import unicodedata
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -15,10 +16,11 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
 from . import search
-from .facets import ChoiceFacet, Facet, TermFacet, matching_bitset
+from .facets import ChoiceFacet, Facet, TermFacet, matching_bitset, population_bitset
 from .models import (
     Actor,
     Category,
+    ContentState,
     Countermeasure,
     DocumentKind,
     Platform,
@@ -170,28 +172,57 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         data = getattr(self.form, "cleaned_data", {})
         return any(value for name, value in data.items() if name != SORT)
 
+    @cached_property
+    def content(self) -> ContentState:
+        """The content version the facets' sets are read at, read once and before them."""
+        return current_content()
+
+    def chosen(self, name: str) -> set[str]:
+        """The values chosen for filter ``name``, as its facet names its options."""
+        return {getattr(value, "slug", value) for value in self.form.cleaned_data.get(name) or []}
+
+    def matching_from_facets(self, leave_out: str = "") -> int | None:
+        """The rows matching every filter in use but ``leave_out``, as a bitset, from the
+        facets' sets alone (no query); None while searching or filtering by something
+        that is not a facet, which only the database can answer."""
+        self.form.is_valid()  # cleans the form, once
+        in_use = {name for name, value in self.form.cleaned_data.items() if value}
+        in_use.discard(SORT)
+        if not in_use <= self.facets.keys():
+            return None
+        model = self.queryset.model
+        matching = population_bitset(self.queryset, self.content)
+        for name in in_use - {leave_out}:
+            matching &= self.facets[name].chosen(model, self.chosen(name), self.content)
+        return matching
+
+    def known_count(self) -> int | None:
+        """The number of matching rows when the facets' sets tell it, which spares the
+        list its COUNT query; None when only the database knows."""
+        matching = self.matching_from_facets()
+        return None if matching is None else matching.bit_count()
+
     def facet_counts(self) -> list[Facet]:
-        """Every facet with its options and counts: one query for the matching ids, one
-        more per facet with a choice made (see kb.facets)."""
+        """Every facet with its options and counts: from the facets' sets alone when every
+        filter in use is a facet; otherwise one query for the matching ids, and one more
+        per facet with a choice made (see kb.facets)."""
         results = self.qs
         if isinstance(results, search.SearchResults):
             results.ids  # noqa: B018 - settles strict or relaxed before facets re-apply it
-        version = current_content()  # before anything facets read; see kb.facets
+        version = self.content  # before anything facets read; see kb.facets
         everything = None
         facets = []
         for name, facet in self.facets.items():
-            chosen = self.form.cleaned_data.get(name) or []
-            if chosen:
-                # This facet's own choice must not narrow its counts.
-                matching = matching_bitset(
-                    search.apply(self._narrowed(self.queryset, leave_out=name), self.search_outcome)
-                )
-            else:
-                if everything is None:
-                    everything = matching_bitset(results)
+            # A facet's own choice must not narrow its counts.
+            leave_out = name if self.form.cleaned_data.get(name) else ""
+            matching = self.matching_from_facets(leave_out)
+            if matching is None and leave_out:
+                narrowed = self._narrowed(self.queryset, leave_out)
+                matching = matching_bitset(search.apply(narrowed, self.search_outcome))
+            elif matching is None:
+                everything = matching_bitset(results) if everything is None else everything
                 matching = everything
-            selected = {getattr(value, "slug", value) for value in chosen}
-            options = facet.options(self.queryset.model, matching, selected, version)
+            options = facet.options(self.queryset.model, matching, self.chosen(name), version)
             facets.append(Facet(name, self.filters[name].label, options))
         return facets
 

@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
 from . import search
-from .facets import ChoiceFacet, Facet, TermFacet, matching_bitset, population_bitset
+from .facets import ChoiceFacet, Facet, TermFacet, bitset, matching_bitset
+from .listing import FacetedRows, kept
 from .models import (
     Actor,
     Category,
@@ -134,13 +135,17 @@ class SortFilter(django_filters.ChoiceFilter):
             empty_label=None,
         )
 
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+    def ordering(self, value: str) -> tuple:
+        """The order_by expressions that ``value`` (as chosen, perhaps nothing) stands for."""
         searching = bool(self.parent.search_outcome)
         default = "relevance" if searching else next(k for k in self.orderings if k != "relevance")
         key = value if value in self.orderings else default
         if key == "relevance" and not searching:
             key = next(k for k in self.orderings if k != "relevance")
-        return qs.order_by(*self.orderings[key][1])
+        return self.orderings[key][1]
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        return qs.order_by(*self.ordering(value))
 
 
 # "ID" order must compare TT-0009 < TT-0010 < TT-10000: shorter IDs first, then by text.
@@ -191,16 +196,28 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         if not in_use <= self.facets.keys():
             return None
         model = self.queryset.model
-        matching = population_bitset(self.queryset, self.content)
+        matching = self.population
         for name in in_use - {leave_out}:
             matching &= self.facets[name].chosen(model, self.chosen(name), self.content)
         return matching
 
-    def known_count(self) -> int | None:
-        """The number of matching rows when the facets' sets tell it, which spares the
-        list its COUNT query; None when only the database knows."""
+    @cached_property
+    def population(self) -> int:
+        """Every row the list can show (its base queryset) as a bitset, kept per content
+        version like the facets' sets."""
+        return kept(self.queryset.order_by(), self.content, bitset)
+
+    def rows(self) -> QuerySet | search.SearchResults | FacetedRows:
+        """The matching rows in order, for the paginator. When the facets' sets tell which
+        rows match, a page is taken from the population kept in the chosen order and
+        loaded by primary key (see kb.listing); otherwise the filtered queryset or the
+        search results answer."""
         matching = self.matching_from_facets()
-        return None if matching is None else matching.bit_count()
+        if matching is None:
+            return self.qs
+        ordering = self.filters[SORT].ordering(self.form.cleaned_data.get(SORT))
+        order = kept(self.queryset.order_by(*ordering), self.content, list)
+        return FacetedRows(self.queryset, matching, order)
 
     def facet_counts(self) -> list[Facet]:
         """Every facet with its options and counts: from the facets' sets alone when every

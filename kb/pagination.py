@@ -1,5 +1,7 @@
 """Paging, the same page size for the HTML lists and the API."""
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -13,14 +15,10 @@ def _is_count(text: str) -> bool:
     return text.isascii() and text.isdigit() and int(text) >= 1
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, count: int | None = None) -> Page:
-    """The requested page of ``queryset``; a missing, malformed or out-of-range page number
-    gives the nearest real page instead of an error. ``count``, when the caller already
-    knows the number of rows, spares the COUNT query."""
-    paginator = Paginator(queryset, settings.KB_PAGE_SIZE)
-    if count is not None:
-        paginator.count = count  # a cached property: the given value is kept
-    return paginator.get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, rows: QuerySet | Sequence) -> Page:
+    """The requested page of ``rows``; a missing, malformed or out-of-range page number
+    gives the nearest real page instead of an error."""
+    return Paginator(rows, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class ApiPagination(PageNumberPagination):

@@ -62,7 +62,7 @@ def _entry_list(
     request: HttpRequest, filterset: KnowledgeBaseFilterSet, template: str
 ) -> HttpResponse:
     """A filtered, searched, paginated list with its facet counts and highlighted rows."""
-    page = paginate(request, filterset.qs, count=filterset.known_count())
+    page = paginate(request, filterset.rows())
     page.object_list = list(page.object_list)
     search.highlight(page.object_list, filterset.search_outcome)
     return render(

@@ -7,6 +7,7 @@ except the tests of the seed content itself.
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 from django.core.cache import cache
@@ -154,3 +155,30 @@ def report(config: pytest.Config, line: str) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     for line in config.stash.get(MEASUREMENTS, []):
         terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def varied_tactics() -> dict[str, list]:
+    """Forty tactics of every status with random terms, and countermeasures by actors."""
+    rng = random.Random(5)
+    stages = [make_term(Stage) for _ in range(4)]
+    technologies = [make_term(Technology) for _ in range(5)]
+    categories = [make_term(Category) for _ in range(3)]
+    actors = [make_term(Actor) for _ in range(3)]
+    statuses = [Status.PUBLISHED] * 4 + [Status.DRAFT, Status.RETIRED]
+    tactics = [
+        make_tactic(
+            status=rng.choice(statuses),
+            category=rng.choice(categories),
+            stages=rng.sample(stages, rng.randint(0, 3)),
+            technologies=rng.sample(technologies, rng.randint(0, 2)),
+        )
+        for _ in range(40)
+    ]
+    for _ in range(10):
+        make_countermeasure(
+            status=rng.choice(statuses),
+            actors=rng.sample(actors, rng.randint(1, 2)),
+            counters=rng.sample(tactics, rng.randint(1, 4)),
+        )
+    return {"stage": stages, "technology": technologies, "category": categories, "actor": actors}

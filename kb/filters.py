@@ -223,22 +223,22 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         """Every facet with its options and counts: from the facets' sets alone when every
         filter in use is a facet; otherwise one query for the matching ids, and one more
         per facet with a choice made (see kb.facets)."""
-        results = self.qs
-        if isinstance(results, search.SearchResults):
-            results.ids  # noqa: B018 - settles strict or relaxed before facets re-apply it
         version = self.content  # before anything facets read; see kb.facets
-        everything = None
+        everything = self.matching_from_facets()
+        if everything is None:
+            results = self.qs
+            if isinstance(results, search.SearchResults):
+                results.ids  # noqa: B018 - settles strict or relaxed before facets re-apply it
+            everything = matching_bitset(results)
         facets = []
         for name, facet in self.facets.items():
+            matching = everything
             # A facet's own choice must not narrow its counts.
-            leave_out = name if self.form.cleaned_data.get(name) else ""
-            matching = self.matching_from_facets(leave_out)
-            if matching is None and leave_out:
-                narrowed = self._narrowed(self.queryset, leave_out)
-                matching = matching_bitset(search.apply(narrowed, self.search_outcome))
-            elif matching is None:
-                everything = matching_bitset(results) if everything is None else everything
-                matching = everything
+            if self.form.cleaned_data.get(name):
+                matching = self.matching_from_facets(leave_out=name)
+                if matching is None:
+                    narrowed = self._narrowed(self.queryset, leave_out=name)
+                    matching = matching_bitset(search.apply(narrowed, self.search_outcome))
             options = facet.options(self.queryset.model, matching, self.chosen(name), version)
             facets.append(Facet(name, self.filters[name].label, options))
         return facets

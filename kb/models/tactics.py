@@ -12,8 +12,9 @@ from .workflow import Entry, EntryQuerySet
 
 class TacticQuerySet(EntryQuerySet):
     def for_list(self) -> TacticQuerySet:
-        """Load what a list row shows, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related("stages", "technologies")
+        """Load what a list row shows (its category and stages), in a fixed number of
+        queries."""
+        return self.select_related("category").prefetch_related("stages")
 
     def for_page(self) -> TacticQuerySet:
         """Load everything a tactic page shows, public relations only, in a fixed number of

@@ -121,3 +121,16 @@ def test_gunicorn_takes_every_setting_from_the_environment():
         timeout=60,
     )
     assert result.stdout.strip() == "0.0.0.0:9000 3 12"
+
+
+def test_gunicorn_freezes_the_masters_objects_before_each_fork():
+    import gc
+
+    import kb.gunicorn
+
+    gc.unfreeze()
+    try:
+        kb.gunicorn.pre_fork(server=None, worker=None)
+        assert gc.get_freeze_count() > 10_000  # Django and the project, imported once
+    finally:
+        gc.unfreeze()

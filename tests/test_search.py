@@ -247,6 +247,22 @@ def test_unpublished_entries_are_never_found(status):
 
 
 @pytest.mark.django_db
+def test_a_match_in_the_summary_shows_the_summary_and_a_match_elsewhere_an_excerpt():
+    in_summary = make_tactic(
+        "Alpha", summary="A lantern in the summary.", description="The lantern again below."
+    )
+    elsewhere = make_tactic(
+        "Beta", summary="Nothing to see here.", description="Only this text has a lantern."
+    )
+    results, outcome = search(Tactic.objects.published(), "lantern")
+    rows = list(results)
+    highlight(rows, outcome)
+    snippets = {row.pk: str(row.highlight.snippet) for row in rows}
+    assert snippets[in_summary.pk] == "A <mark>lantern</mark> in the summary."
+    assert "this text has a <mark>lantern</mark>" in snippets[elsewhere.pk]
+
+
+@pytest.mark.django_db
 def test_highlight_marks_matches_and_escapes_everything_else():
     tactic = make_tactic('<script>alert("x")</script> lantern', summary="A <b>lantern</b> & co.")
     results, outcome = search(Tactic.objects.published(), "lantern")

@@ -177,8 +177,10 @@ def highlight(rows: list, outcome: SearchOutcome) -> None:
         found = marked.get(row.pk)
         if found is None:
             continue
+        # The summary, written to describe the entry, when the match shows in it; an
+        # excerpt of the rest of the text when the match is only there.
         snippet = next(
-            (text for text in (found.body_snippet, found.summary) if MARK_START in text),
+            (text for text in (found.summary, found.body_snippet) if MARK_START in text),
             found.summary,
         )
         row.highlight = Highlight(render_marked(found.title), render_marked(snippet))

@@ -12,7 +12,9 @@ from ..query import Query
 
 @dataclass(frozen=True)
 class MarkedDocument:
-    """A document's text with matched words wrapped in the highlight markers."""
+    """A document's text with matched words wrapped in the highlight markers. The body
+    snippet may be left empty when the summary already shows a match: the summary is what
+    a result then shows (see kb.search.highlight)."""
 
     title: str
     summary: str

@@ -11,8 +11,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# Synchronous workers: each request is a short burst of CPU and a few quick queries.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Synchronous workers: each request is a short burst of CPU and a few quick queries, so one
+# worker per core and one more to cover database round trips. The usual 2 x cores + 1 kept
+# five workers, the database and Redis contending for 2 cores: uncached pages were 30%
+# slower under load (README, "Load benchmark"). With the database on another machine, more
+# workers may pay: set WEB_CONCURRENCY and measure.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

@@ -35,6 +35,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 from django.test import Client
 
+from kb import gunicorn as gunicorn_settings
 from kb.management.gunicorn_process import Server, current_database_url, gunicorn
 from kb.management.wrk import require_wrk, run_wrk
 from kb.models import Citation, SearchDocument, Source, Tactic
@@ -260,7 +261,8 @@ class Command(BaseCommand):
             f"\nLoad benchmark on {connection.vendor}: {Tactic.objects.count():,} tactics, "
             f"{Source.objects.count():,} sources, {Citation.objects.count():,} citations, "
             f"{SearchDocument.objects.count():,} search documents; "
-            f"{os.cpu_count()} CPU cores.\n"
+            f"{os.cpu_count()} CPU cores, {self.options['workers'] or gunicorn_settings.workers} "
+            "gunicorn workers.\n"
         )
         header = (
             f"| {'page':<14} | {'cache':<7} | {'req/s':>7} | {'median ms':>9} | "

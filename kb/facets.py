@@ -99,7 +99,7 @@ class MembershipFacet:
         self._kept = (version, options)
         return options
 
-    def chosen(self, model: type, selected: set[str], version: ContentState) -> int:
+    def carrying(self, model: type, selected: set[str], version: ContentState) -> int:
         """The entries carrying any of the ``selected`` options, as a bitset: what the
         filter of the same name keeps."""
         members = 0

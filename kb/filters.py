@@ -182,7 +182,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         """The content version the facets' sets are read at, read once and before them."""
         return current_content()
 
-    def chosen(self, name: str) -> set[str]:
+    def selected(self, name: str) -> set[str]:
         """The values chosen for filter ``name``, as its facet names its options."""
         return {getattr(value, "slug", value) for value in self.form.cleaned_data.get(name) or []}
 
@@ -198,7 +198,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         model = self.queryset.model
         matching = self.population
         for name in in_use - {leave_out}:
-            matching &= self.facets[name].chosen(model, self.chosen(name), self.content)
+            matching &= self.facets[name].carrying(model, self.selected(name), self.content)
         return matching
 
     @cached_property
@@ -239,7 +239,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
                 if matching is None:
                     narrowed = self._narrowed(self.queryset, leave_out=name)
                     matching = matching_bitset(search.apply(narrowed, self.search_outcome))
-            options = facet.options(self.queryset.model, matching, self.chosen(name), version)
+            options = facet.options(self.queryset.model, matching, self.selected(name), version)
             facets.append(Facet(name, self.filters[name].label, options))
         return facets
 

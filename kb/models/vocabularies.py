@@ -48,8 +48,13 @@ class CategoryQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "tactics",
-                    # Sliced, so a category of thousands still costs a handful of rows.
-                    queryset=Tactic.objects.published().order_by("name", "pk")[:limit],
+                    # Sliced, so a category of thousands still costs a handful of rows; and
+                    # only what a link shows, since the database sorts every published
+                    # tactic to slice them (at 10,000 tactics, the categories and their
+                    # tactics took 42 ms with whole rows, 23 ms with these).
+                    queryset=Tactic.objects.published()
+                    .only("public_id", "slug", "name", "category")
+                    .order_by("name", "pk")[:limit],
                     to_attr="published_tactics",
                 )
             )

@@ -22,6 +22,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from .models import ContentState
+from .search.results import rows_in_order
 
 MAX_KEPT = 64
 _kept: dict[tuple, tuple[ContentState, Any]] = {}
@@ -73,9 +74,4 @@ class FacetedRows:
         bits = self.matching.to_bytes((self.matching.bit_length() + 7) // 8, "little")
         limit = len(bits) * 8
         matching = (pk for pk in self.order if pk < limit and bits[pk >> 3] >> (pk & 7) & 1)
-        wanted = list(islice(matching, index.start or 0, index.stop))
-        if not wanted:
-            return []
-        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=wanted)}
-        # A row deleted since the sets were read is simply missing from its page.
-        return [rows[pk] for pk in wanted if pk in rows]
+        return rows_in_order(self.queryset, list(islice(matching, index.start or 0, index.stop)))

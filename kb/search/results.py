@@ -39,6 +39,13 @@ class Among(models.Lookup):
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, ids]
 
 
+def rows_in_order(queryset: QuerySet, ids: list[int]) -> list:
+    """The rows of ``queryset`` whose primary keys are ``ids``, in that order, in one query
+    (with the queryset's related rows). A row deleted meanwhile is simply left out."""
+    found = queryset.filter(pk__among=ids).in_bulk() if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
 class SearchResults:
     """The matches of a search in rank order (or another ``order_by``), fetched lazily."""
 
@@ -82,6 +89,4 @@ class SearchResults:
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index : index + 1][0]
-        wanted = self.ids[index]
-        found = self.rows.filter(pk__among=wanted).in_bulk() if wanted else {}
-        return [found[pk] for pk in wanted if pk in found]
+        return rows_in_order(self.rows, self.ids[index])

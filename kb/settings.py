@@ -205,6 +205,9 @@ CACHES = {
     )
 }
 KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 24 * 3600)
+# With Redis, each process also keeps the pages it served last, up to this many bytes, and
+# serves them without a round trip while they are current (kb/caching/watch.py).
+KB_LOCAL_PAGE_BYTES = env_int("KB_LOCAL_PAGE_BYTES", 32 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,13 +3,14 @@
 import os
 
 import pytest
-from django.core.cache import cache
+import redis
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from kb.caching.store import CHANGED_KEY, NUMBER_KEY, SharedPageStore, page_store
-from kb.models import ContentVersion, current_content
+from kb.caching.store import CHANGED_KEY, CHANNEL, NUMBER_KEY, SharedPageStore, page_store
+from kb.models import ContentVersion, Tactic, current_content
 
 from .conftest import make_tactic
 
@@ -59,11 +60,36 @@ def test_an_edit_is_visible_at_once(shared_cache, reader):
 
 
 @pytest.mark.django_db
+def test_a_page_served_before_is_served_again_without_asking_redis(shared_cache, reader):
+    tactic = make_tactic("Lantern")
+    first = reader.get(tactic.get_absolute_url())
+    reader.get(tactic.get_absolute_url())  # hears the version the first visit shared
+    # Emptied behind the process's back (no change published): only its own copy is left.
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with CaptureQueriesContext(connection) as queries:
+        second = reader.get(tactic.get_absolute_url())
+    assert second.content == first.content and len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_a_version_raised_by_another_server_is_heard_before_the_next_page(shared_cache, reader):
+    tactic = make_tactic("Lantern", summary="Old summary.")
+    assert "Old summary." in reader.get(tactic.get_absolute_url()).text
+    assert "Old summary." in reader.get(tactic.get_absolute_url()).text  # the process's copy
+    # Another server commits an edit and raises the shared version, as its commit hook does.
+    Tactic.objects.filter(pk=tactic.pk).update(summary="New summary.")
+    other_server = caches.create_connection("default")
+    state = current_content()
+    other_server.raise_version(NUMBER_KEY, state.number + 1, CHANGED_KEY, 0, 60, CHANNEL)
+    assert "New summary." in reader.get(tactic.get_absolute_url()).text
+
+
+@pytest.mark.django_db
 def test_the_shared_version_only_moves_forward(shared_cache):
-    assert shared_cache.raise_version(NUMBER_KEY, 5, CHANGED_KEY, 1000, 60)
-    assert not shared_cache.raise_version(NUMBER_KEY, 3, CHANGED_KEY, 900, 60)
+    assert shared_cache.raise_version(NUMBER_KEY, 5, CHANGED_KEY, 1000, 60, CHANNEL)
+    assert not shared_cache.raise_version(NUMBER_KEY, 3, CHANGED_KEY, 900, 60, CHANNEL)
     assert shared_cache.get_many([NUMBER_KEY, CHANGED_KEY]) == {NUMBER_KEY: 5, CHANGED_KEY: 1000}
-    assert shared_cache.raise_version(NUMBER_KEY, 6, CHANGED_KEY, 1100, 60)
+    assert shared_cache.raise_version(NUMBER_KEY, 6, CHANGED_KEY, 1100, 60, CHANNEL)
     assert shared_cache.get(NUMBER_KEY) == 6
 
 

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
 from kb.models import ContentState
@@ -58,11 +57,6 @@ def _allowed_host(request: HttpRequest) -> bool:
     except DisallowedHost:
         return False
     return True
-
-
-def _etag(state: ContentState) -> str:
-    # The day is part of it: entry pages show today's date in their citations.
-    return f'"kb-{state.number}-{timezone.localdate():%Y%m%d}"'
 
 
 def _cache_key(request: HttpRequest) -> str:
@@ -110,7 +104,7 @@ class PublicPageCacheMiddleware:
         except Exception:  # an unreachable cache must not take the site down with it
             logger.warning("Page cache unavailable; rendering without it.", exc_info=True)
             return self.get_response(request)
-        etag = _etag(state)
+        etag = state.etag
         if _not_modified(request, etag, state) and _allowed_host(request):
             return _validators(HttpResponseNotModified(), etag, state)
         if page is not None and page.etag == etag:

@@ -6,11 +6,16 @@ middleware serves it only while that is still current. Two stores keep the versi
 - ``LocalPageStore`` (the in-memory cache of one process): the version is read from the
   database on every request, so separate processes can never disagree.
 - ``SharedPageStore`` (Redis, shared by every application server): the version is kept in
-  Redis too, so a cached page costs one round trip (version and page together) and no
-  database query. The database stays the truth: a change removes the shared version at
-  once (readers then read it from the database) and raises it after the commit; it can
-  only go up, whichever server writes last, and expires after a minute, so even a change
-  whose commit hook never ran (a killed process) is served within that minute.
+  Redis too, so a cached page costs no database query. The database stays the truth: a
+  change removes the shared version at once (readers then read it from the database) and
+  raises it after the commit; it can only go up, whichever server writes last, and expires
+  after a minute, so even a change whose commit hook never ran (a killed process) is served
+  within that minute.
+
+  Each process also remembers the version, and keeps copies of the pages it served, for as
+  long as Redis would have told it of a change (kb.caching.watch): every write of the
+  version is published, and heard before the next request is answered. A page it served
+  before then costs no round trip at all.
 """
 
 from __future__ import annotations
@@ -27,7 +32,11 @@ from kb.models import ContentState, current_content
 logger = logging.getLogger(__name__)
 
 NUMBER_KEY, CHANGED_KEY = "content-version:number", "content-version:changed"
+CHANNEL = "content-version:changes"
 SHARED_VERSION_SECONDS = 60
+# Bounds the one case publishing cannot cover, a subscription lost without a sign: a process
+# then serves what it knew for at most this long.
+REMEMBER_VERSION_SECONDS = 1.0
 
 
 class CachedPage(NamedTuple):
@@ -56,6 +65,15 @@ class LocalPageStore:
 
 class SharedPageStore(LocalPageStore):
     def lookup(self, key: str) -> tuple[ContentState, CachedPage | None]:
+        watch = cache.watch(CHANNEL, REMEMBER_VERSION_SECONDS)
+        state = watch.remembered()
+        if state is not None:
+            page = cache.local_copies.get(key)
+            if page is None or page.etag != state.etag:
+                page = cache.get(key)
+                self._keep(key, page, state)
+            return state, page
+        listening = watch.listen()
         found = cache.get_many([NUMBER_KEY, CHANGED_KEY, key])
         if NUMBER_KEY in found and CHANGED_KEY in found:
             changed = datetime.fromtimestamp(found[CHANGED_KEY], UTC)
@@ -63,17 +81,30 @@ class SharedPageStore(LocalPageStore):
         else:
             state = current_content()
             self._raise(state)
-        return state, found.get(key)
+        if listening:
+            watch.remember(state)
+        page = found.get(key)
+        self._keep(key, page, state)
+        return state, page
+
+    def save(self, key: str, page: CachedPage, timeout: int) -> None:
+        cache.set(key, page, timeout)
+        cache.local_copies.set(key, page, len(page.content))
 
     def forget_version(self) -> None:
         try:
-            cache.delete_many([NUMBER_KEY, CHANGED_KEY])
+            cache.drop_version(NUMBER_KEY, CHANGED_KEY, CHANNEL)
         except Exception:  # a change must never fail because the cache is down
             logger.warning("Shared cache unavailable; content version not reset.", exc_info=True)
         transaction.on_commit(self.share_version, robust=True)
 
     def share_version(self) -> None:
         self._raise(current_content())
+
+    @staticmethod
+    def _keep(key: str, page: CachedPage | None, state: ContentState) -> None:
+        if page is not None and page.etag == state.etag:
+            cache.local_copies.set(key, page, len(page.content))
 
     @staticmethod
     def _raise(state: ContentState) -> None:
@@ -83,6 +114,7 @@ class SharedPageStore(LocalPageStore):
             CHANGED_KEY,
             int(state.changed_at.timestamp()),
             SHARED_VERSION_SECONDS,
+            CHANNEL,
         )
 
 

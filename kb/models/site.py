@@ -31,6 +31,12 @@ class ContentState:
     number: int
     changed_at: datetime
 
+    @property
+    def etag(self) -> str:
+        """The ETag of a public page rendered at this version today (the day is part of
+        it: entry pages show today's date in their citations)."""
+        return f'"kb-{self.number}-{timezone.localdate():%Y%m%d}"'
+
 
 def current_content() -> ContentState:
     """The current content version (one indexed query)."""

@@ -11,12 +11,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# Synchronous workers: each request is a short burst of CPU and a few quick queries, so one
-# worker per core and one more to cover database round trips. The usual 2 x cores + 1 kept
-# five workers, the database and Redis contending for 2 cores: uncached pages were 30%
-# slower under load (README, "Load benchmark"). With the database on another machine, more
-# workers may pay: set WEB_CONCURRENCY and measure.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+# Synchronous workers, one per core: each request is a short burst of CPU and a few quick
+# queries. With PostgreSQL and Redis on the same 2 cores, three workers served no more
+# requests than two, and five 30% fewer; more workers than cores only share the CPU
+# mid-request, so the slowest requests wait longer (p95 of an uncached page 36 ms with
+# three, 28 ms with two; README, "Load benchmark"). With the database on another machine,
+# more workers may pay for its round trips: set WEB_CONCURRENCY and measure.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

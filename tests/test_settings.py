@@ -123,7 +123,7 @@ def test_gunicorn_takes_every_setting_from_the_environment():
     assert result.stdout.strip() == "0.0.0.0:9000 3 12"
 
 
-def test_gunicorn_runs_a_worker_per_core_and_one_more_by_default():
+def test_gunicorn_runs_a_worker_per_core_by_default():
     environment = {k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"}
     result = subprocess.run(
         [sys.executable, "-c", "import kb.gunicorn as g; print(g.workers)"],
@@ -133,7 +133,7 @@ def test_gunicorn_runs_a_worker_per_core_and_one_more_by_default():
         text=True,
         timeout=60,
     )
-    assert result.stdout.strip() == str(os.cpu_count() + 1)
+    assert result.stdout.strip() == str(os.cpu_count())
 
 
 def test_gunicorn_freezes_the_masters_objects_before_each_fork():

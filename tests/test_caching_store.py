@@ -72,6 +72,24 @@ def test_a_page_served_before_is_served_again_without_asking_redis(shared_cache,
 
 
 @pytest.mark.django_db
+def test_a_page_asked_for_once_is_not_copied_into_the_process(shared_cache, reader):
+    tactic = make_tactic("Lantern")
+    reader.get(tactic.get_absolute_url())
+    assert shared_cache.local_copies.size == 0
+    reader.get(tactic.get_absolute_url())
+    assert shared_cache.local_copies.size > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_read_from_redis_is_the_databases_to_the_microsecond(shared_cache):
+    # The facets' sets are kept under it, whichever way it was read (kb.facets).
+    make_tactic("Lantern")
+    state, _ = SharedPageStore().lookup("page:nothing-here")
+    assert state == current_content()
+    assert state.changed_at.microsecond == current_content().changed_at.microsecond
+
+
+@pytest.mark.django_db
 def test_a_version_raised_by_another_server_is_heard_before_the_next_page(shared_cache, reader):
     tactic = make_tactic("Lantern", summary="Old summary.")
     assert "Old summary." in reader.get(tactic.get_absolute_url()).text

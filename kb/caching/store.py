@@ -12,16 +12,18 @@ middleware serves it only while that is still current. Two stores keep the versi
   after a minute, so even a change whose commit hook never ran (a killed process) is served
   within that minute.
 
-  Each process also remembers the version, and keeps copies of the pages it served, for as
-  long as Redis would have told it of a change (kb.caching.watch): every write of the
-  version is published, and heard before the next request is answered. A page it served
-  before then costs no round trip at all.
+  Each process also remembers the version for as long as Redis would have told it of a
+  change (kb.caching.watch): every write of the version is published, and heard before the
+  next request is answered. It keeps a copy of each page it took from Redis, which then
+  costs no round trip at all while it is current. Pages are copied when asked for a second
+  time, not when rendered, so that addresses asked for once (a crawler's random query
+  strings) do not crowd out the pages readers come back to.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -31,7 +33,10 @@ from kb.models import ContentState, current_content
 
 logger = logging.getLogger(__name__)
 
-NUMBER_KEY, CHANGED_KEY = "content-version:number", "content-version:changed"
+# The time is kept in microseconds, as the database has it: with the number, it keys what
+# the facets keep per version (kb.facets), which must match however the version was read.
+NUMBER_KEY, CHANGED_KEY = "content-version:number", "content-version:changed-us"
+EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 CHANNEL = "content-version:changes"
 SHARED_VERSION_SECONDS = 60
 # Bounds the one case publishing cannot cover, a subscription lost without a sign: a process
@@ -76,7 +81,7 @@ class SharedPageStore(LocalPageStore):
         listening = watch.listen()
         found = cache.get_many([NUMBER_KEY, CHANGED_KEY, key])
         if NUMBER_KEY in found and CHANGED_KEY in found:
-            changed = datetime.fromtimestamp(found[CHANGED_KEY], UTC)
+            changed = EPOCH + found[CHANGED_KEY] * MICROSECOND
             state = ContentState(found[NUMBER_KEY], changed)
         else:
             state = current_content()
@@ -86,10 +91,6 @@ class SharedPageStore(LocalPageStore):
         page = found.get(key)
         self._keep(key, page, state)
         return state, page
-
-    def save(self, key: str, page: CachedPage, timeout: int) -> None:
-        cache.set(key, page, timeout)
-        cache.local_copies.set(key, page, len(page.content))
 
     def forget_version(self) -> None:
         try:
@@ -112,7 +113,7 @@ class SharedPageStore(LocalPageStore):
             NUMBER_KEY,
             state.number,
             CHANGED_KEY,
-            int(state.changed_at.timestamp()),
+            (state.changed_at - EPOCH) // MICROSECOND,
             SHARED_VERSION_SECONDS,
             CHANNEL,
         )

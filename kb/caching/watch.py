@@ -9,8 +9,8 @@ it knows that nothing has changed:
   change to the shared content version is published (in the same atomic step as the change
   itself, kb.caching.redis). It remembers the version it last read, for as long as nothing
   has been heard on the channel since and the subscription stayed up.
-- ``LocalCopies`` keeps the pages the process served most recently, bounded in bytes. A
-  copy is served only while its ETag is the current one, as with pages from Redis.
+- ``LocalCopies`` keeps the pages the process took from Redis most recently, bounded in
+  bytes. A copy is served only while its ETag is the current one, as with pages from Redis.
 """
 
 from __future__ import annotations

@@ -179,8 +179,10 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
 
     @cached_property
     def content(self) -> ContentState:
-        """The content version the facets' sets are read at, read once and before them."""
-        return current_content()
+        """The content version the facets' sets are read at, read once and before them:
+        the version the page cache read for this request (and will store the page under),
+        or else from the database."""
+        return getattr(self.request, "content_state", None) or current_content()
 
     def selected(self, name: str) -> set[str]:
         """The values chosen for filter ``name``, as its facet names its options."""

@@ -80,7 +80,9 @@ def _entry_list(
 
 def tactic_list(request: HttpRequest) -> HttpResponse:
     """Published tactics, filtered by the query string."""
-    filterset = TacticFilter(request.GET, queryset=Tactic.objects.published().for_list())
+    filterset = TacticFilter(
+        request.GET, queryset=Tactic.objects.published().for_list(), request=request
+    )
     return _entry_list(request, filterset, "kb/tactic_list.html")
 
 
@@ -88,20 +90,24 @@ def countermeasure_list(request: HttpRequest) -> HttpResponse:
     """Published countermeasures, filtered by the query string."""
     queryset = Countermeasure.objects.published().for_list()
     return _entry_list(
-        request, CountermeasureFilter(request.GET, queryset=queryset), "kb/countermeasure_list.html"
+        request,
+        CountermeasureFilter(request.GET, queryset=queryset, request=request),
+        "kb/countermeasure_list.html",
     )
 
 
 def site_search(request: HttpRequest) -> HttpResponse:
     """One search over tactics, countermeasures and sources, ranked together."""
     documents = SearchDocument.objects.select_related("tactic", "countermeasure", "source")
-    filterset = DocumentFilter(request.GET, queryset=documents.defer("search_vector"))
+    filterset = DocumentFilter(
+        request.GET, queryset=documents.defer("search_vector"), request=request
+    )
     return _entry_list(request, filterset, "kb/search.html")
 
 
 def source_list(request: HttpRequest) -> HttpResponse:
     """Published sources, filtered by the query string."""
-    filterset = SourceFilter(request.GET, queryset=Source.objects.published())
+    filterset = SourceFilter(request.GET, queryset=Source.objects.published(), request=request)
     return _entry_list(request, filterset, "kb/source_list.html")
 
 
@@ -265,7 +271,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     # The matrix filters by vocabulary only; a text search has the lists for that.
     data = request.GET.copy()
     data.pop("q", None)
-    filterset = TacticFilter(data, queryset=Tactic.objects.published())
+    filterset = TacticFilter(data, queryset=Tactic.objects.published(), request=request)
     return render(
         request,
         "kb/matrix.html",

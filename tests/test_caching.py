@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kb.models import Status, Tactic
+from kb.models import Stage, Status, Tactic
 
 from .conftest import count_queries, make_tactic
 
@@ -101,3 +101,12 @@ def test_errors_are_not_cached(reader):
 def test_query_count_of_a_cache_miss_is_unchanged(reader):
     make_tactic("Lantern")
     assert count_queries(reader, "/tactics/") > 1
+
+
+@pytest.mark.parametrize("url", ["/tactics/?stage=lure", "/search/?q=lantern", "/api/tactics/"])
+def test_a_rendered_list_reads_the_content_version_once(reader, url):
+    # The page cache reads it to key the page; the facet sets reuse it (kb.filters).
+    make_tactic("Lantern", stages=[Stage.objects.create(name="Lure", slug="lure")])
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(url).status_code == 200
+    assert sum("kb_contentversion" in q["sql"] for q in queries) == 1

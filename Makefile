@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test chromium lint format migrations-check bench bench-database bench-search soak clean
+.PHONY: install run serve test chromium wrk lint format migrations-check bench bench-database bench-search soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,12 +35,16 @@ serve: install
 # Lint, migrations check, then the whole suite on the database DATABASE_URL names
 # (SQLite when unset).
 test: export DEBUG ?= 1
-test: install lint migrations-check chromium
+test: install lint migrations-check chromium wrk
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser).
 chromium:
 	@[ -x /usr/bin/chromium ] || apt-get install -y chromium || sudo apt-get install -y chromium
+
+# The load benchmark's tool, whose script has tests of its own (tests/test_wrk.py).
+wrk:
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 
 lint: install
 	$(BIN)/ruff check .

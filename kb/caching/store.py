@@ -104,7 +104,12 @@ class SharedPageStore(LocalPageStore):
 
     @staticmethod
     def _keep(key: str, page: CachedPage | None, state: ContentState) -> None:
-        if page is not None and page.etag == state.etag:
+        if page is None or page.etag != state.etag:
+            return
+        kept = cache.local_copies.get(key)
+        # A current copy stays: replacing long-lived pages with equal ones, as the version
+        # is read again each second, fragments the worker's memory (README, "Soak").
+        if kept is None or kept.etag != page.etag:
             cache.local_copies.set(key, page, len(page.content))
 
     @staticmethod

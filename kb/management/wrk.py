@@ -2,13 +2,15 @@
 
 wrk runs a Lua script that walks a list of paths round-robin, each connection from its own
 offset. Paths marked as cold get a fresh, otherwise ignored query argument on every request,
-so each one misses the page cache and renders from the database. The script reports its
-figures as one JSON line.
+so each one misses the page cache and renders from the database; the argument carries a
+token of its own for each run, so that no run asks again for what an earlier one rendered.
+The script reports its figures as one JSON line.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -19,7 +21,9 @@ WRK_SCRIPT = """
 local paths = {%(paths)s}
 local cold = {%(cold)s}
 local counter = 0
-local thread_offset = 0
+-- A global, not a local: setup() runs in the main script and sets each thread's own
+-- global; a local here would shadow it, and every thread would ask for the same paths.
+thread_offset = 0
 function setup(thread)
   thread:set("thread_offset", thread_offset)
   thread_offset = thread_offset + 7919
@@ -30,7 +34,7 @@ function request()
   local path = paths[i]
   if cold[i] then
     local sep = string.find(path, "?", 1, true) and "&" or "?"
-    path = path .. sep .. "nocache=" .. thread_offset .. "-" .. counter
+    path = path .. sep .. "nocache=%(run)s-" .. thread_offset .. "-" .. counter
   end
   return wrk.format("GET", path)
 end
@@ -66,6 +70,7 @@ def run_wrk(
     script = WRK_SCRIPT % {
         "paths": ", ".join(json.dumps(path) for path, _ in paths),
         "cold": ", ".join("true" if cold else "false" for _, cold in paths),
+        "run": secrets.token_hex(4),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script)

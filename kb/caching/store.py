@@ -107,8 +107,8 @@ class SharedPageStore(LocalPageStore):
         if page is None or page.etag != state.etag:
             return
         kept = cache.local_copies.get(key)
-        # A current copy stays: replacing long-lived pages with equal ones, as the version
-        # is read again each second, fragments the worker's memory (README, "Soak").
+        # A current copy stays, rather than being replaced by an equal one each time the
+        # version is read again.
         if kept is None or kept.etag != page.etag:
             cache.local_copies.set(key, page, len(page.content))
 

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
 
 from kb.models import ContentState, current_content
+
+if TYPE_CHECKING:
+    from .watch import ChangeWatch
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +75,22 @@ class SharedPageStore(LocalPageStore):
     def lookup(self, key: str) -> tuple[ContentState, CachedPage | None]:
         watch = cache.watch(CHANNEL, REMEMBER_VERSION_SECONDS)
         state = watch.remembered()
-        if state is not None:
-            page = cache.local_copies.get(key)
-            if page is None or page.etag != state.etag:
-                page = cache.get(key)
-                self._keep(key, page, state)
-            return state, page
+        remembered = state is not None
+        page = None
+        if not remembered:
+            state, page = self._read_shared(key, watch)
+        copy = cache.local_copies.get(key)
+        if copy is not None and copy.etag == state.etag:
+            return state, copy
+        if remembered:
+            page = cache.get(key)
+        if page is not None and page.etag == state.etag:
+            cache.local_copies.set(key, page, len(page.content))
+        return state, page
+
+    def _read_shared(self, key: str, watch: ChangeWatch) -> tuple[ContentState, CachedPage | None]:
+        """The shared version (from the database, and shared, if Redis has none) and the
+        page, in one round trip; the version is remembered if the watch is listening."""
         listening = watch.listen()
         found = cache.get_many([NUMBER_KEY, CHANGED_KEY, key])
         if NUMBER_KEY in found and CHANGED_KEY in found:
@@ -88,9 +101,7 @@ class SharedPageStore(LocalPageStore):
             self._raise(state)
         if listening:
             watch.remember(state)
-        page = found.get(key)
-        self._keep(key, page, state)
-        return state, page
+        return state, found.get(key)
 
     def forget_version(self) -> None:
         try:
@@ -101,16 +112,6 @@ class SharedPageStore(LocalPageStore):
 
     def share_version(self) -> None:
         self._raise(current_content())
-
-    @staticmethod
-    def _keep(key: str, page: CachedPage | None, state: ContentState) -> None:
-        if page is None or page.etag != state.etag:
-            return
-        kept = cache.local_copies.get(key)
-        # A current copy stays, rather than being replaced by an equal one each time the
-        # version is read again.
-        if kept is None or kept.etag != page.etag:
-            cache.local_copies.set(key, page, len(page.content))
 
     @staticmethod
     def _raise(state: ContentState) -> None:

@@ -42,7 +42,7 @@ test: install lint migrations-check chromium wrk
 chromium:
 	@[ -x /usr/bin/chromium ] || apt-get install -y chromium || sudo apt-get install -y chromium
 
-# The load benchmark's tool, whose script has tests of its own (tests/test_wrk.py).
+# The load benchmark's tool, whose script has tests of its own (tests/bench/test_wrk.py).
 wrk:
 	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 
@@ -68,7 +68,7 @@ bench-search: install
 	for url in $(BENCH_SQLITE) $(BENCH_POSTGRES); do \
 	  DATABASE_URL=$$url $(BIN)/python manage.py ensure_database && \
 	  DATABASE_URL=$$url $(BIN)/python manage.py migrate --noinput -v0 && \
-	  DATABASE_URL=$$url $(BIN)/python manage.py bench_search --generate || exit 1; \
+	  DATABASE_URL=$$url $(BIN)/python -m bench search --generate || exit 1; \
 	done
 
 # Load benchmark: the generated data set in PostgreSQL (BENCH_URL=$(BENCH_SQLITE) for
@@ -78,13 +78,13 @@ BENCH_URL ?= $(BENCH_POSTGRES)
 BENCH_OPTIONS ?=
 bench: export DEBUG ?= 1
 bench: bench-database
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_load --generate $(BENCH_OPTIONS)
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench load --generate $(BENCH_OPTIONS)
 
 # Soak: the same server and data set for 60 s at saturation with every kind of page, cached
 # and not; fails on any error, a replaced worker, or memory growth. See the README.
 soak: export DEBUG ?= 1
 soak: bench-database
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python manage.py bench_soak --generate $(BENCH_OPTIONS)
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench soak --generate $(BENCH_OPTIONS)
 
 # wrk, and the benchmark database created and migrated (the commands above fill it).
 bench-database: export DEBUG ?= 1

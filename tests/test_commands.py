@@ -38,22 +38,3 @@ def test_demo_admin_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="local development only"):
         call_command("demo_admin")
     assert not get_user_model().objects.exists()
-
-
-def test_explain_pages_shows_each_query_with_its_plan(capsys, settings):
-    from django.db import connection
-
-    from .conftest import make_tactic
-
-    tactic = make_tactic("Lantern")
-    url = tactic.get_absolute_url()
-    if connection.vendor != "postgresql":
-        with pytest.raises(CommandError, match="PostgreSQL"):
-            call_command("explain_pages", url)
-        return
-    call_command("explain_pages", url)
-    output = capsys.readouterr().out
-    assert f"== {url} (200," in output
-    assert re.search(r"\d+\.\d+ ms\s+SELECT", output)
-    assert "Scan" in output
-    settings.DEBUG = True  # the command turns it off for its own run; pytest-settings restores

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kb.management.gunicorn_process import gunicorn
+from bench.gunicorn import gunicorn
 from kb.models import Stage, Status
 
 from .conftest import make_tactic, make_term

@@ -1,4 +1,4 @@
-"""The load tool's script (kb/management/wrk.py): cold requests must really be cold."""
+"""The load tool's script (bench/wrk.py): cold requests must really be cold."""
 
 import threading
 from collections import Counter
@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kb.management.wrk import run_wrk
+from bench.wrk import run_wrk
 
 
 class Recorder(BaseHTTPRequestHandler):

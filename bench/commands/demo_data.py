@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from kb import bulk, demo
+from bench import demo
+from kb import bulk
 from kb.models import (
     Actor,
     Category,

@@ -1,8 +1,10 @@
-"""generate_demo_data and bench_search, at small sizes."""
+"""python -m bench demo_data and python -m bench search, at small sizes."""
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench.commands.demo_data import Command as GenerateDemoData
+from bench.commands.search import Command as SearchBenchmark
 from kb.models import (
     Citation,
     Countermeasure,
@@ -13,7 +15,7 @@ from kb.models import (
     Tactic,
 )
 
-from .conftest import make_tactic
+from ..conftest import make_tactic
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ SMALL = {"tactics": 40, "sources": 60, "citations": 200, "verbosity": 0}
 
 
 def test_generates_the_requested_sizes_with_a_search_index(capsys):
-    call_command("generate_demo_data", **SMALL)
+    call_command(GenerateDemoData(), **SMALL)
     assert Tactic.objects.count() == 40
     assert Countermeasure.objects.count() == 10  # a quarter of the tactics by default
     assert Source.objects.count() == 60
@@ -32,7 +34,7 @@ def test_generates_the_requested_sizes_with_a_search_index(capsys):
 
 
 def test_generated_content_is_marked_and_mostly_published():
-    call_command("generate_demo_data", **SMALL)
+    call_command(GenerateDemoData(), **SMALL)
     assert not Tactic.objects.exclude(slug__startswith="demo-").exists()
     statuses = set(Tactic.objects.values_list("status", flat=True))
     assert Status.PUBLISHED in statuses
@@ -40,39 +42,39 @@ def test_generated_content_is_marked_and_mostly_published():
 
 
 def test_same_seed_gives_the_same_content():
-    call_command("generate_demo_data", **SMALL, seed=7)
+    call_command(GenerateDemoData(), **SMALL, seed=7)
     first = list(Tactic.objects.order_by("pk").values_list("name", flat=True))
-    call_command("generate_demo_data", **SMALL, seed=7, replace=True)
+    call_command(GenerateDemoData(), **SMALL, seed=7, replace=True)
     assert list(Tactic.objects.order_by("pk").values_list("name", flat=True)) == first
 
 
 def test_refuses_a_database_with_curated_content():
     make_tactic("Curated entry")
     with pytest.raises(CommandError, match="curated entries"):
-        call_command("generate_demo_data", **SMALL)
+        call_command(GenerateDemoData(), **SMALL)
     assert Tactic.objects.count() == 1
-    call_command("generate_demo_data", **SMALL, allow_real_content=True)
+    call_command(GenerateDemoData(), **SMALL, allow_real_content=True)
     assert Tactic.objects.filter(name="Curated entry").exists()
 
 
 def test_refuses_to_duplicate_demo_content_unless_replacing():
-    call_command("generate_demo_data", **SMALL)
+    call_command(GenerateDemoData(), **SMALL)
     with pytest.raises(CommandError, match="--replace"):
-        call_command("generate_demo_data", **SMALL)
-    call_command("generate_demo_data", **SMALL, replace=True)
+        call_command(GenerateDemoData(), **SMALL)
+    call_command(GenerateDemoData(), **SMALL, replace=True)
     assert Tactic.objects.count() == 40
 
 
 def test_generated_ids_are_reserved():
-    call_command("generate_demo_data", **SMALL)
+    call_command(GenerateDemoData(), **SMALL)
     assert PublicIdCounter.objects.get(prefix="TT").last_number == 40
     assert make_tactic().public_id == "TT-0041"
 
 
 def test_bench_search_reports_figures(capsys):
-    with pytest.raises(CommandError, match="generate_demo_data"):
-        call_command("bench_search", rounds=1)
-    call_command("generate_demo_data", **SMALL)
-    call_command("bench_search", rounds=2)
+    with pytest.raises(CommandError, match="demo_data"):
+        call_command(SearchBenchmark(), rounds=1)
+    call_command(GenerateDemoData(), **SMALL)
+    call_command(SearchBenchmark(), rounds=2)
     output = capsys.readouterr().out
     assert "median ms" in output and "all queries" in output

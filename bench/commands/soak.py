@@ -24,10 +24,10 @@ from pathlib import Path
 
 from django.core.management import CommandError
 
-from kb.management.gunicorn_process import Server
-from kb.management.wrk import require_wrk, run_wrk
+from bench.gunicorn import Server
+from bench.wrk import require_wrk, run_wrk
 
-from .bench_load import Command as LoadBenchmark
+from .load import Command as LoadBenchmark
 
 
 def memory_kib(pid: int) -> int:

@@ -3,8 +3,8 @@
 Each request goes through Django's full stack (middleware, view, search, facets,
 template), as a reader's would, minus the network. The page cache is emptied before every
 request: these are the searches themselves, as a reader meets them the first time. Run it on
-a database filled by
-generate_demo_data (``make bench-search`` does both, on SQLite and PostgreSQL).
+a database filled by ``python -m bench demo_data`` (``make bench-search`` does both, on
+SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 from django.test import Client
 
+from bench.commands.demo_data import Command as GenerateDemoData
 from kb.models import SearchDocument, SearchWord, Tactic
 
 QUERY_MIX = [
@@ -50,14 +51,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--generate",
             action="store_true",
-            help="fill an empty database with generate_demo_data (default sizes) first",
+            help="fill an empty database with demo content (default sizes) first",
         )
 
     def handle(self, *args, rounds: int, generate: bool, **options) -> None:
         if generate and not Tactic.objects.exists():
-            call_command("generate_demo_data", stdout=self.stdout)
+            call_command(GenerateDemoData(), stdout=self.stdout)
         if not SearchDocument.objects.exists():
-            raise CommandError("Nothing to search: run generate_demo_data first.")
+            raise CommandError("Nothing to search: run python -m bench demo_data first.")
         # As in production: no query logging, which DEBUG would switch on.
         settings.DEBUG = False
         client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])

@@ -11,7 +11,7 @@ In the same run, a static file of the tactic page's size is served by the same g
 whitenoise: the practical ceiling for anything Python serves on this machine. The table
 gives each page's throughput as a fraction of it.
 
-``make bench`` fills the PostgreSQL database ``kb_bench`` with generate_demo_data first.
+``make bench`` fills the PostgreSQL database ``kb_bench`` with demo content first (``demo_data``).
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connection
 from django.test import Client
 
+from bench.commands.demo_data import Command as GenerateDemoData
+from bench.gunicorn import Server, current_database_url, gunicorn
+from bench.wrk import require_wrk, run_wrk
 from kb import gunicorn as gunicorn_settings
-from kb.management.gunicorn_process import Server, current_database_url, gunicorn
-from kb.management.wrk import require_wrk, run_wrk
 from kb.models import Citation, SearchDocument, Source, Tactic
 
 
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--generate",
             action="store_true",
-            help="fill an empty database with generate_demo_data (default sizes) first",
+            help="fill an empty database with demo content (default sizes) first",
         )
 
     def handle(self, *args, **options) -> None:
@@ -133,9 +134,9 @@ class Command(BaseCommand):
 
     def ensure_data(self, generate: bool) -> None:
         if generate and not Tactic.objects.exists():
-            call_command("generate_demo_data", stdout=self.stdout)
+            call_command(GenerateDemoData(), stdout=self.stdout)
         if not Tactic.objects.published().exists():
-            raise CommandError("Nothing to serve: run generate_demo_data first.")
+            raise CommandError("Nothing to serve: run python -m bench demo_data first.")
 
     def pages(self) -> dict[str, list[str]]:
         """The URLs of each page type; tactic pages rotate over many tactics."""

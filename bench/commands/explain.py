@@ -3,8 +3,8 @@
 Renders each page once in process with the page cache out of the way, captures its SQL and
 runs ``EXPLAIN (ANALYZE, BUFFERS)`` on every query, printing its time and the plan's scans.
 Sequential scans of large tables are flagged: each one is either a choice the planner
-rightly makes (most rows match) or a missing index. The README's benchmark notes record
-what this showed.
+rightly makes (most rows match) or a missing index. docs/performance.md records what
+this showed.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The benchmark commands, one module each (``python -m bench <name>``)."""

@@ -123,13 +123,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # /healthz, before the HTTPS redirect, the host check and the page cache (kb/health.py).
-    "kb.health.HealthCheckMiddleware",
+    # /healthz, before the HTTPS redirect, the host check and the page cache (kb/web/health.py).
+    "kb.web.health.HealthCheckMiddleware",
     # First, so that a cached page is answered with every header the stack below once
     # added, and nothing else runs.
     "kb.caching.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "kb.security.SecurityHeadersMiddleware",
+    "kb.web.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,7 +156,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kb.context_processors.site",
+                "kb.web.context_processors.site",
             ],
         },
     },
@@ -259,7 +259,7 @@ KB_PAGE_SIZE = env_int("KB_PAGE_SIZE", 20)
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Trafficking Technology Tactics Knowledge Base")
 
 REST_FRAMEWORK = {
-    "DEFAULT_PAGINATION_CLASS": "kb.pagination.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "kb.api.pagination.ApiPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # The API is public and read-only: no sessions or CSRF involved.
@@ -282,8 +282,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "kb.api.document_error_responses",
-        "kb.api.document_filter_values",
+        "kb.api.schema.document_error_responses",
+        "kb.api.schema.document_filter_values",
     ],
 }
 

@@ -117,7 +117,7 @@ def broken_home_page(monkeypatch) -> str:
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("kb.views.Category.objects.with_published_tactics", broken)
+    monkeypatch.setattr("kb.reading.views.Category.objects.with_published_tactics", broken)
     return "/"
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from kb.backup import NOT_CONTENT, backed_up_models
+from kb.curation.backup import NOT_CONTENT, backed_up_models
 from kb.models import (
     Countermeasure,
     Indicator,

@@ -105,7 +105,7 @@ def test_query_count_of_a_cache_miss_is_unchanged(reader):
 
 @pytest.mark.parametrize("url", ["/tactics/?stage=lure", "/search/?q=lantern", "/api/tactics/"])
 def test_a_rendered_list_reads_the_content_version_once(reader, url):
-    # The page cache reads it to key the page; the facet sets reuse it (kb.filters).
+    # The page cache reads it to key the page; the facet sets reuse it (kb.lists.filters).
     make_tactic("Lantern", stages=[Stage.objects.create(name="Lure", slug="lure")])
     with CaptureQueriesContext(connection) as queries:
         assert reader.get(url).status_code == 200

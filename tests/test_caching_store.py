@@ -82,7 +82,7 @@ def test_a_page_asked_for_once_is_not_copied_into_the_process(shared_cache, read
 
 @pytest.mark.django_db(transaction=True)
 def test_the_version_read_from_redis_is_the_databases_to_the_microsecond(shared_cache):
-    # The facets' sets are kept under it, whichever way it was read (kb.facets).
+    # The facets' sets are kept under it, whichever way it was read (kb.lists.facets).
     make_tactic("Lantern")
     state, _ = SharedPageStore().lookup("page:nothing-here")
     assert state == current_content()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from kb.cite import PageCitation, bibtex_escape
+from kb.reading.cite import PageCitation, bibtex_escape
 
 from .conftest import cite, make_countermeasure, make_source, make_tactic
 

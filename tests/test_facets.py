@@ -1,12 +1,12 @@
-"""kb.facets: counts from member sets kept per content version, equal to counting in SQL,
+"""kb.lists.facets: counts from member sets kept per content version, equal to counting in SQL,
 never stale after a change."""
 
 import pytest
 from django.db.models import Count, Q
 from django.http import QueryDict
 
-from kb.facets import bitset
-from kb.filters import TacticFilter
+from kb.lists.facets import bitset
+from kb.lists.filters import TacticFilter
 from kb.models import Actor, Category, Stage, Status, Tactic, Technology
 
 from .conftest import count_queries, make_tactic, make_term
@@ -65,7 +65,7 @@ def test_member_sets_are_reused_until_the_content_changes(reader):
     first = count_queries(reader, "/tactics/?nocache=1")
     again = count_queries(reader, "/tactics/?nocache=2")
     # Five vocabulary facets and the actor facet: two queries each to rebuild; one more
-    # each for the list's population (every published tactic) and its order (kb.listing).
+    # each for the list's population (every published tactic) and its order (kb.lists.listing).
     assert first - again == 14
 
     make_tactic("Two", stages=[stage])

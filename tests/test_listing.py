@@ -1,4 +1,4 @@
-"""kb.listing: a list filtered by facets alone is counted and paged from the facets' sets
+"""kb.lists.listing: a list filtered by facets alone is counted and paged from the facets' sets
 and a kept sort order, with the same rows, in the same order, as the database gives."""
 
 import pytest
@@ -6,8 +6,8 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from kb.filters import TacticFilter
-from kb.listing import FacetedRows
+from kb.lists.filters import TacticFilter
+from kb.lists.listing import FacetedRows
 from kb.models import Tactic
 
 from .conftest import make_tactic

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 # Queries to render each page on a cache miss (the page cache's own lookup aside), on the
 # first request after a change: the lists then also rebuild their facets' member sets (two
-# queries per vocabulary facet, one per fixed-choice facet; see kb.facets) and, for a list
-# filtered by facets alone, its population and sort order (one query each; kb.listing),
+# queries per vocabulary facet, one per fixed-choice facet; see kb.lists.facets) and, for a list
+# filtered by facets alone, its population and sort order (one query each; kb.lists.listing),
 # which later requests reuse until the next change (tests/test_facets.py).
 # A page named by kind ("tactic") is that entry's page; {tactic} etc. stand for its ID.
 BUDGETS = {

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from kb.filters import DocumentFilter
+from kb.lists.filters import DocumentFilter
 from kb.models import SearchDocument
 
 from .conftest import report

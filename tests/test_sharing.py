@@ -92,7 +92,7 @@ def test_matrix_by_category_and_filtered_by_technology(reader):
 
 
 def test_a_full_matrix_column_lists_its_first_tactics_and_links_to_all(reader, monkeypatch):
-    monkeypatch.setattr("kb.matrix.PER_COLUMN", 2)
+    monkeypatch.setattr("kb.reading.matrix.PER_COLUMN", 2)
     gps, recruitment = make_term(Technology, "GPS"), make_term(Stage, "Recruitment")
     for name in ("Delta", "Alpha", "Charlie", "Bravo"):
         make_tactic(name, stages=[recruitment], technologies=[gps])

@@ -109,7 +109,7 @@ class PublicPageCacheMiddleware:
             return _validators(HttpResponseNotModified(), etag, state)
         if page is not None and page.etag == etag:
             return HttpResponse(page.content, status=page.status, headers=page.headers)
-        # Read before the view reads anything, as its facet sets need (kb.filters).
+        # Read before the view reads anything, as its facet sets need (kb.lists.filters).
         request.content_state = state
         response = self.get_response(request)
         if _storable(response):

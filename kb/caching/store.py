@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # The time is kept in microseconds, as the database has it: with the number, it keys what
-# the facets keep per version (kb.facets), which must match however the version was read.
+# the facets keep per version (kb.lists.facets), which must match however the version was read.
 NUMBER_KEY, CHANGED_KEY = "content-version:number", "content-version:changed-us"
 EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 CHANNEL = "content-version:changes"

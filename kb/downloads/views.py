@@ -37,7 +37,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
 
 def download_json(request: HttpRequest) -> HttpResponse:
     """Everything published, as the API's detail objects, in one JSON document."""
-    from kb.api import (
+    from kb.api.serializers import (
         CountermeasureDetailSerializer,
         SourceDetailSerializer,
         TacticDetailSerializer,

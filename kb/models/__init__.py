@@ -2,7 +2,7 @@
 
 from .countermeasures import Countermeasure, Mitigation, ResponseKind
 from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
-from .site import ContentState, ContentVersion, content_changed, current_content
+from .content import ContentState, ContentVersion, content_changed, current_content
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
 from .tactics import Indicator, Tactic
 from .versions import PublishedVersion, record_version

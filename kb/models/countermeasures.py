@@ -78,7 +78,7 @@ class Countermeasure(Entry):
         ]
         indexes = [
             models.Index(fields=["status", "name"], name="countermeasure_status_name_idx"),
-            # The ids of published entries from the index alone (facet counts, see kb.facets).
+            # The ids of published entries from the index alone (facet counts, see kb.lists.facets).
             models.Index(fields=["status", "id"], name="countermeasure_status_id_idx"),
         ]
 

@@ -130,7 +130,7 @@ class Source(Entry):
         ]
         indexes = [
             models.Index(fields=["status", "title"], name="source_status_title_idx"),
-            # The ids of published entries from the index alone (facet counts, see kb.facets).
+            # The ids of published entries from the index alone (facet counts, see kb.lists.facets).
             models.Index(fields=["status", "id"], name="source_status_id_idx"),
         ]
 

@@ -82,7 +82,7 @@ class Tactic(Entry):
         indexes = [
             models.Index(fields=["status", "name"], name="tactic_status_name_idx"),
             models.Index(fields=["status", "-updated_at"], name="tactic_status_updated_idx"),
-            # The ids of published entries from the index alone (facet counts, see kb.facets).
+            # The ids of published entries from the index alone (facet counts, see kb.lists.facets).
             models.Index(fields=["status", "id"], name="tactic_status_id_idx"),
         ]
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -85,6 +87,25 @@ class PublicIdCounter(models.Model):
         return f"{self.prefix}: {self.last_number}"
 
 
+#: A public ID as typed in an address: any case, any zero padding ("TT-0001", "tt-1").
+PUBLIC_ID_PATTERN = "[A-Za-z]{2}-[0-9]{1,9}"
+#: Words that name other pages under an entry's address, so no slug may be one of them.
+RESERVED_SLUG = "changes|v[0-9]+"
+#: A slug in an address: never a public ID nor a reserved word, so that /tactics/<ID>/,
+#: /tactics/<ID>/changes/ and /tactics/<slug>/ can never be confused.
+ENTRY_SLUG_PATTERN = rf"(?!(?:{PUBLIC_ID_PATTERN}|{RESERVED_SLUG})/)[-a-zA-Z0-9_]+"
+
+
+def validate_entry_slug(slug: str) -> None:
+    """Refuse the slugs the site's addresses need for other pages (see ENTRY_SLUG_PATTERN)."""
+    if re.fullmatch(f"{PUBLIC_ID_PATTERN}|{RESERVED_SLUG}", slug):
+        raise ValidationError(
+            "“%(slug)s” names another page under an entry's address; choose another slug.",
+            code="reserved_slug",
+            params={"slug": slug},
+        )
+
+
 def format_public_id(prefix: str, number: int) -> str:
     return f"{prefix}-{number:04d}"
 
@@ -104,6 +125,13 @@ def canonical_public_id(text: str, prefix: str) -> str | None:
     if parsed is None or parsed[0] != prefix:
         return None
     return format_public_id(*parsed)
+
+
+def reserve_loaded_public_id(sender: type, instance: Entry, raw: bool, **kwargs) -> None:
+    """post_save receiver (connected by kb.apps): loaddata and restores bypass Entry.save(),
+    which is where IDs are allocated, so the counters must learn of loaded IDs."""
+    if raw:
+        reserve_public_id(instance.public_id)
 
 
 def allocate_public_id(prefix: str) -> str:
@@ -163,7 +191,7 @@ class Entry(models.Model):
         editable=False,
         help_text="Permanent; assigned on first save and never reused.",
     )
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[validate_entry_slug])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     replaced_by = models.ForeignKey(
         "self",

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
-from kb.backup import BackupError, write_backup
+from kb.curation.backup import BackupError, write_backup
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from kb.backup import BackupError, restore_backup
+from kb.curation.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

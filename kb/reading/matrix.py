@@ -15,7 +15,7 @@ from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.urls import reverse
 
-from .models import Category, Stage, Tactic
+from kb.models import Category, Stage, Tactic
 
 PER_COLUMN = 25
 """How many tactics a column lists before it links to the rest."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Now
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 
@@ -54,3 +55,38 @@ def content_changed() -> None:
     if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=Now()):
         ContentVersion.objects.get_or_create(pk=1)
     page_store().forget_version()
+
+
+def _content_saved_or_deleted(sender, raw: bool = False, action: str = "post_", **kwargs) -> None:
+    from kb import bulk
+
+    if raw or bulk.in_progress() or not action.startswith("post_"):
+        return
+    content_changed()
+
+
+def watch_content() -> None:
+    """Raise the content version on every save, delete or link change of anything readers
+    can see (connected once, by kb.apps). Fixture loading (``raw``) and bulk operations
+    (``kb.bulk.operation()``) are left to their callers, which raise it once at the end."""
+    from .countermeasures import Countermeasure, Mitigation
+    from .search import SynonymGroup
+    from .sources import Citation, Source
+    from .tactics import Indicator, Tactic
+    from .versions import PublishedVersion
+    from .vocabularies import Actor, Category, Platform, Stage, TargetGroup, Technology
+
+    for model in (
+        Tactic, Countermeasure, Source, Indicator, Citation, Mitigation, PublishedVersion,
+        Category, Technology, Platform, Stage, TargetGroup, Actor, SynonymGroup,
+    ):  # fmt: skip
+        post_save.connect(_content_saved_or_deleted, sender=model, dispatch_uid=f"kb-save-{model}")
+        post_delete.connect(_content_saved_or_deleted, sender=model, dispatch_uid=f"kb-del-{model}")
+    links = (
+        Tactic.technologies.through, Tactic.platforms.through, Tactic.stages.through,
+        Tactic.target_groups.through, Tactic.related_tactics.through, Countermeasure.actors.through,
+    )  # fmt: skip
+    for through in links:
+        m2m_changed.connect(
+            _content_saved_or_deleted, sender=through, dispatch_uid=f"kb-m2m-{through}"
+        )

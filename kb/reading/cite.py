@@ -12,7 +12,7 @@ from datetime import date
 
 from django.conf import settings
 
-from .models import Entry
+from kb.models import Entry
 
 BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",

@@ -3,24 +3,25 @@ filtering in ``filters``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import search
-from .cite import PageCitation
-from .filters import (
+from kb import search
+from kb.lists.filters import (
     CountermeasureFilter,
     DocumentFilter,
     KnowledgeBaseFilterSet,
     SourceFilter,
     TacticFilter,
 )
-from .history import AS_PUBLISHED
-from .matrix import build_matrix
-from .models import (
+from kb.models import (
     Category,
     Countermeasure,
     Entry,
@@ -31,9 +32,17 @@ from .models import (
     Tactic,
     canonical_public_id,
 )
-from .pagination import paginate
+from kb.reading.cite import PageCitation
+from kb.reading.matrix import build_matrix
+from kb.reading.versions import AS_PUBLISHED
 
 LATEST_UPDATES = 6
+
+
+def paginate(request: HttpRequest, rows: QuerySet | Sequence) -> Page:
+    """The requested page of ``rows``; a missing, malformed or out-of-range page number
+    gives the nearest real page instead of an error."""
+    return Paginator(rows, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

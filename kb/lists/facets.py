@@ -5,7 +5,7 @@ ticking a second technology shows how many the wider choice gives).
 
 Counting is done in memory, as search engines do it. Each facet keeps, per option, the set
 of entries carrying it as a bitset (a Python int with bit ``pk`` set), built in one query
-and kept until the content version changes (kb.models.site: any change readers could see
+and kept until the content version changes (kb.models.content: any change readers could see
 raises it, on every application server at once). The matching rows become a bitset too,
 and a count is ``(option & matching).bit_count()``. At 10,000 tactics this replaced six
 GROUP BY queries of 5 to 15 ms each with one query for the matching ids; rebuilding the
@@ -15,7 +15,7 @@ The matching rows come as a queryset or as the results of a search, which alread
 their ids, so the full-text query is not run again for the facets. Without a search, when
 every filter in use is a facet, the matching rows need no query at all: they are the
 list's population (its base queryset's ids, kept the same way) intersected with the chosen
-options' sets (see kb.listing for the rows of such a list).
+options' sets (see kb.lists.listing for the rows of such a list).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from .listing import ids_in_order
-from .models import ContentState
-from .search import SearchResults
+from kb.lists.listing import ids_in_order
+from kb.models import ContentState
+from kb.search import SearchResults
 
 
 @dataclass(frozen=True)

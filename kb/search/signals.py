@@ -1,37 +1,29 @@
-"""Signal receivers that keep derived data in step with the content:
-
-- public ID counters stay ahead of rows loaded with their IDs already set;
-- search documents follow every change to what they show.
+"""Signal receivers that keep search documents in step with every change to what they show
+(connected by kb.apps).
 
 Fixture loading (``raw``) and bulk operations (``kb.bulk.operation()``) are skipped: their
-callers rebuild the index and bump the content version once at the end.
+callers rebuild the index once at the end.
 """
 
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from . import bulk
-from .models import (
+from kb.models import (
     Actor,
     Category,
     Citation,
     Countermeasure,
     Entry,
     Indicator,
-    Mitigation,
     Platform,
-    PublishedVersion,
     Source,
     Stage,
-    SynonymGroup,
     Tactic,
     TargetGroup,
     Technology,
-    content_changed,
-    reserve_public_id,
 )
-from .search import indexing
+from kb.search import indexing
 
 
 @receiver(post_save, sender=Tactic)
@@ -39,8 +31,6 @@ from .search import indexing
 @receiver(post_save, sender=Source)
 def entry_saved(sender: type[Entry], instance: Entry, raw: bool, **kwargs) -> None:
     if raw:
-        # loaddata bypasses Entry.save(), which is where IDs are normally allocated.
-        reserve_public_id(instance.public_id)
         return
     indexing.reindex(sender, [instance.pk])
     if sender is Source:
@@ -148,26 +138,3 @@ def term_deleted(sender, instance, **kwargs) -> None:
     linked = getattr(instance, "_kb_linked_entries", None)
     if linked:
         indexing.reindex(*linked)
-
-
-# --- the content version: any change readers could see makes cached pages stale ----------
-
-CONTENT_MODELS = (
-    Tactic, Countermeasure, Source, Indicator, Citation, Mitigation, PublishedVersion,
-    Category, Technology, Platform, Stage, TargetGroup, Actor, SynonymGroup,
-)  # fmt: skip
-
-
-def _content_changed(sender, raw: bool = False, action: str = "post_", **kwargs) -> None:
-    if raw or bulk.in_progress() or not action.startswith("post_"):
-        return
-    content_changed()
-
-
-for _model in CONTENT_MODELS:
-    post_save.connect(_content_changed, sender=_model, dispatch_uid=f"kb-content-save-{_model}")
-    post_delete.connect(_content_changed, sender=_model, dispatch_uid=f"kb-content-del-{_model}")
-for _through in (*TERM_LINKS, Tactic.related_tactics.through):
-    m2m_changed.connect(
-        _content_changed, sender=_through, dispatch_uid=f"kb-content-m2m-{_through}"
-    )

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Category, Tactic
+from kb.models import Category, Tactic
 
 FEED_LENGTH = 50
 

@@ -15,10 +15,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
-from . import search
-from .facets import ChoiceFacet, Facet, TermFacet, bitset, matching_bitset
-from .listing import FacetedRows, kept
-from .models import (
+from kb import search
+from kb.lists.facets import ChoiceFacet, Facet, TermFacet, bitset, matching_bitset
+from kb.lists.listing import FacetedRows, kept
+from kb.models import (
     Actor,
     Category,
     ContentState,
@@ -212,7 +212,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
     def rows(self) -> QuerySet | search.SearchResults | FacetedRows:
         """The matching rows in order, for the paginator. When the facets' sets tell which
         rows match, a page is taken from the population kept in the chosen order and
-        loaded by primary key (see kb.listing); otherwise the filtered queryset or the
+        loaded by primary key (see kb.lists.listing); otherwise the filtered queryset or the
         search results answer."""
         matching = self.matching_from_facets()
         if matching is None:
@@ -224,8 +224,8 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
     def facet_counts(self) -> list[Facet]:
         """Every facet with its options and counts: from the facets' sets alone when every
         filter in use is a facet; otherwise one query for the matching ids, and one more
-        per facet with a choice made (see kb.facets)."""
-        version = self.content  # before anything facets read; see kb.facets
+        per facet with a choice made (see kb.lists.facets)."""
+        version = self.content  # before anything facets read; see kb.lists.facets
         everything = self.matching_from_facets()
         if everything is None:
             results = self.qs

@@ -1,11 +1,7 @@
-"""Paging, the same page size for the HTML lists and the API."""
-
-from collections.abc import Sequence
+"""The API's paging: the same page size as the HTML lists, and a clear refusal of page numbers
+and sizes that are not whole numbers."""
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -13,12 +9,6 @@ from rest_framework.pagination import PageNumberPagination
 def _is_count(text: str) -> bool:
     # str.isdigit() also accepts "²", which int() refuses.
     return text.isascii() and text.isdigit() and int(text) >= 1
-
-
-def paginate(request: HttpRequest, rows: QuerySet | Sequence) -> Page:
-    """The requested page of ``rows``; a missing, malformed or out-of-range page number
-    gives the nearest real page instead of an error."""
-    return Paginator(rows, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class ApiPagination(PageNumberPagination):

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from .models import Countermeasure, Source, Tactic
+from kb.models import Countermeasure, Source, Tactic
 
 
 class EntrySitemap(Sitemap):

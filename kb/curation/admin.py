@@ -21,8 +21,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 
-from .history import parts_moment, restore_parts
-from .models import (
+from kb.curation.restore import parts_moment, restore_parts
+from kb.models import (
     TRANSITIONS,
     Actor,
     Category,

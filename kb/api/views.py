@@ -1,0 +1,132 @@
+"""The read-only JSON API. Lists use the same FilterSets as the HTML pages, so a filter that
+works in the browser works here, and malformed values get a 400 that says what is wrong.
+Every object carries its permanent URL. Only published entries are listed; a retired
+entry's own URL still answers, saying so, as its page does."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import generics, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kb import search
+from kb.api.serializers import (
+    CountermeasureDetailSerializer,
+    CountermeasureSerializer,
+    SearchResultSerializer,
+    SourceDetailSerializer,
+    SourceSerializer,
+    TacticDetailSerializer,
+    TacticSerializer,
+    TermSerializer,
+)
+from kb.lists.filters import CountermeasureFilter, DocumentFilter, SourceFilter, TacticFilter
+from kb.models import (
+    Actor,
+    Category,
+    Countermeasure,
+    Platform,
+    SearchDocument,
+    Source,
+    Stage,
+    Tactic,
+    TargetGroup,
+    Technology,
+)
+
+
+class EntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lists of published entries (filtered as on the site); details by permanent ID."""
+
+    lookup_field = "public_id"
+    # Any segment reaches the view, so that an unknown ID gets the API's JSON 404.
+    lookup_value_regex = r"[^/]+"
+    model: type
+    list_serializer: type[serializers.Serializer]
+    detail_serializer: type[serializers.Serializer]
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "retrieve":
+            return self.model.objects.public().for_page()
+        return self.model.objects.published()
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return self.detail_serializer if self.action == "retrieve" else self.list_serializer
+
+    def filter_queryset(self, queryset: QuerySet):
+        # Filters and search belong to lists; a detail is found by its ID alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+
+class TacticViewSet(EntryViewSet):
+    """Published tactics; ``q`` searches, in relevance order."""
+
+    model = Tactic
+    filterset_class = TacticFilter
+    list_serializer, detail_serializer = TacticSerializer, TacticDetailSerializer
+
+
+class CountermeasureViewSet(EntryViewSet):
+    """Published countermeasures; ``q`` searches, in relevance order."""
+
+    model = Countermeasure
+    filterset_class = CountermeasureFilter
+    list_serializer, detail_serializer = CountermeasureSerializer, CountermeasureDetailSerializer
+
+
+class SourceViewSet(EntryViewSet):
+    """Published sources; ``q`` searches, in relevance order."""
+
+    model = Source
+    filterset_class = SourceFilter
+    list_serializer, detail_serializer = SourceSerializer, SourceDetailSerializer
+
+
+def vocabulary_viewset(vocabulary: type) -> type[viewsets.ReadOnlyModelViewSet]:
+    """A read-only list of one vocabulary's terms, in their curated order."""
+    return type(
+        f"{vocabulary.__name__}ViewSet",
+        (viewsets.ReadOnlyModelViewSet,),
+        {
+            "__doc__": f"{vocabulary._meta.verbose_name_plural.capitalize()}: "
+            f"{vocabulary.__doc__.splitlines()[0]}",
+            "queryset": vocabulary.objects.all(),
+            "serializer_class": TermSerializer,
+            "lookup_field": "slug",
+            "lookup_value_regex": r"[^/]+",
+            "filter_backends": [],
+        },
+    )
+
+
+VOCABULARY_ROUTES = {
+    "categories": Category,
+    "technologies": Technology,
+    "platforms": Platform,
+    "stages": Stage,
+    "groups": TargetGroup,
+    "actors": Actor,
+}
+
+
+class SearchList(generics.ListAPIView):
+    """One search over tactics, countermeasures and sources, in relevance order."""
+
+    serializer_class = SearchResultSerializer
+    filterset_class = DocumentFilter
+
+    def get_queryset(self) -> QuerySet:
+        return SearchDocument.objects.select_related("tactic", "countermeasure", "source").defer(
+            "search_vector"
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        search.highlight(page, filterset.search_outcome)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,1 @@
+"""The lists of entries: their parameters (FilterSets), facet counts and pages."""

@@ -1,0 +1,2 @@
+"""What every response shares: the health check, security headers, error pages and the
+values every template may use."""

@@ -9,7 +9,8 @@ class KbConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self) -> None:
-        from kb.models import Countermeasure, Source, Tactic
+        from kb.caching.pages import share_after_change
+        from kb.models import Countermeasure, Source, Tactic, content_version_changed
         from kb.models.content import watch_content
         from kb.models.workflow import reserve_loaded_public_id
 
@@ -22,3 +23,4 @@ class KbConfig(AppConfig):
                 reserve_loaded_public_id, sender=model, dispatch_uid=f"kb-ids-{model}"
             )
         watch_content()
+        content_version_changed.connect(share_after_change, dispatch_uid="kb-share-version")

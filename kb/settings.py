@@ -188,26 +188,31 @@ else:
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
 
-# A shared Redis cache (REDIS_URL) lets several application servers share rendered pages;
-# without it each process keeps its own, in memory. Either way pages are keyed by the
-# content version kept in the database, so no server ever serves a stale page.
+# Public pages are cached for anonymous readers (kb/caching/). With REDIS_URL, every
+# application server shares one Redis; otherwise the worker processes of this machine share
+# files in CACHE_DIR. Either way a cached page is served only while the content version it
+# records (kept in the database) is current.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_DIR = Path(os.environ.get("CACHE_DIR") or BASE_DIR / "var" / "cache")
 CACHES = {
     "default": (
         {
-            # Django's Redis backend, keeping its client and sharing the content version.
-            "BACKEND": "kb.caching.redis.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kb"),
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kb"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Each write lists the folder to keep it under this many pages (a third of them,
+            # chosen at random, go when it is full), so it stays small.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
+        }
     )
 }
+# How long a cached page may be kept; 0 turns the page cache off.
 KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 24 * 3600)
-# With Redis, each process also keeps the pages it served last, up to this many bytes, and
-# serves them without a round trip while they are current (kb/caching/watch.py).
-KB_LOCAL_PAGE_BYTES = env_int("KB_LOCAL_PAGE_BYTES", 32 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

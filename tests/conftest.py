@@ -97,8 +97,13 @@ def count_queries(client: Client, url: str) -> int:
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Every test starts with no cached pages (content versions restart with each test)."""
+def page_cache_only_where_asked(request, settings):
+    """The page cache is off, so that every request renders, except in tests marked
+    ``page_cache`` (its own tests), which start and end with it empty."""
+    if request.node.get_closest_marker("page_cache") is None:
+        settings.KB_PAGE_CACHE_SECONDS = 0
+        yield
+        return
     cache.clear()
     yield
     cache.clear()

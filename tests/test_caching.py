@@ -8,7 +8,7 @@ from kb.models import Stage, Status, Tactic
 
 from .conftest import count_queries, make_tactic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_cache]
 
 PAGES = ["/", "/tactics/", "/tactics/?stage=none&q=lantern", "/search/?q=lantern",
          "/api/tactics/", "/feeds/tactics/", "/sitemap.xml", "/matrix/"]  # fmt: skip
@@ -104,9 +104,10 @@ def test_query_count_of_a_cache_miss_is_unchanged(reader):
 
 
 @pytest.mark.parametrize("url", ["/tactics/?stage=lure", "/search/?q=lantern", "/api/tactics/"])
-def test_a_rendered_list_reads_the_content_version_once(reader, url):
-    # The page cache reads it to key the page; the facet sets reuse it (kb.lists.filters).
+def test_a_rendered_list_reads_the_content_version_at_most_once(reader, url):
+    # The page cache reads it to key the page (from the cache's copy when it has one); the
+    # lists reuse it for what they keep in memory.
     make_tactic("Lantern", stages=[Stage.objects.create(name="Lure", slug="lure")])
     with CaptureQueriesContext(connection) as queries:
         assert reader.get(url).status_code == 200
-    assert sum("kb_contentversion" in q["sql"] for q in queries) == 1
+    assert sum("kb_contentversion" in q["sql"] for q in queries) <= 1

@@ -89,8 +89,7 @@ def test_a_change_through_one_instance_is_served_at_once_by_the_other(instances,
     waiting = make_tactic("Hidden beacon", stages=[stage], status=Status.IN_REVIEW)
     first, second = instances
 
-    # The second instance renders (and caches, for both) the list and a tactic page, and
-    # serves the list again from the copy it keeps itself.
+    # The second instance renders (and caches, for both) the list, then serves it from Redis.
     before = second.get("/tactics/")
     assert "Lantern signals" in before and "Hidden beacon" not in before
     assert second.get("/tactics/") == before

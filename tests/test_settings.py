@@ -101,9 +101,19 @@ def test_redis_url_switches_the_cache_to_redis():
         {"DEBUG": "1", "REDIS_URL": "redis://cache.example:6379/2"},
         "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']",
     )
-    assert result.stdout.strip() == ("kb.caching.redis.RedisCache redis://cache.example:6379/2")
-    default = load_settings({"DEBUG": "1"}, "settings.CACHES['default']['BACKEND']")
-    assert default.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    assert result.stdout.strip() == (
+        "django.core.cache.backends.redis.RedisCache redis://cache.example:6379/2"
+    )
+
+
+def test_without_redis_the_processes_of_one_machine_share_a_cache_folder():
+    result = load_settings(
+        {"DEBUG": "1", "CACHE_DIR": "/var/cache/kb"},
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']",
+    )
+    assert result.stdout.strip() == (
+        "django.core.cache.backends.filebased.FileBasedCache /var/cache/kb"
+    )
 
 
 def test_gunicorn_takes_every_setting_from_the_environment():

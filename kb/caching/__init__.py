@@ -1,2 +1,2 @@
-"""Caching of public pages: the middleware, where pages and the content version are kept,
-and the Redis backend they use when several application servers share one cache."""
+"""Caching of public pages for anonymous readers: the middleware, and where pages and the
+content version they were rendered at are kept (Django's cache: Redis or files)."""

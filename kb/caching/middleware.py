@@ -7,11 +7,12 @@ outside the admin: HTML pages, the API, feeds, the sitemap and downloads alike.
   any view runs.
 - Otherwise the response comes from the cache when it is there, keyed by host, URL and
   Accept header (the API answers JSON, or 406 to a client that accepts none), and
-  current: each cached page records the content version it shows (kb.caching.store).
+  current: each cached page records the content version it shows (kb.caching.pages).
   Pages are stored with every header the rest of the stack added, so a cached page is
   answered without running anything else.
-- Any change to content moves the content version on (kb/signals.py), so no reader is
-  ever served a page older than the latest change.
+- Any change to content moves the content version on (kb.models.content), so once a
+  change is done no reader is served a page older than it (kb.caching.pages says how long
+  that can take when the cache was unreachable at the moment of the change).
 - If the cache cannot be reached, pages are rendered as if nothing were cached.
 
 Anyone signed in (staff, who may preview drafts) carries a session cookie, and is never
@@ -29,9 +30,10 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
-from kb.models import ContentState
+from kb.models import ContentVersion
 
-from .store import CachedPage, page_store
+from . import pages
+from .pages import CachedPage
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,8 @@ def _cacheable(request: HttpRequest) -> bool:
     # META, not request.headers: this runs on every request, and headers builds a dict.
     meta = request.META
     return not (
-        request.method != "GET"
+        not settings.KB_PAGE_CACHE_SECONDS
+        or request.method != "GET"
         or request.path.startswith(UNCACHED_PREFIXES)
         or "HTTP_AUTHORIZATION" in meta
         or settings.SESSION_COOKIE_NAME in request.COOKIES
@@ -66,17 +69,17 @@ def _cache_key(request: HttpRequest) -> str:
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-def _not_modified(request: HttpRequest, etag: str, state: ContentState) -> bool:
+def _not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> bool:
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return etag in [tag.strip() for tag in if_none_match.split(",")]
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and int(state.changed_at.timestamp()) <= since
+    return since is not None and int(version.changed_at.timestamp()) <= since
 
 
-def _validators(response: HttpResponse, etag: str, state: ContentState) -> HttpResponse:
+def _validators(response: HttpResponse, etag: str, version: ContentVersion) -> HttpResponse:
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(state.changed_at.timestamp())
+    response["Last-Modified"] = http_date(version.changed_at.timestamp())
     # Browsers and proxies may keep the page but must ask (cheaply, with the ETag) first.
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
@@ -98,25 +101,26 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable(request):
             return self.get_response(request)
-        store = page_store()
+        key = _cache_key(request)
         try:
-            state, page = store.lookup(_cache_key(request))
+            version, page = pages.lookup(key)
         except Exception:  # an unreachable cache must not take the site down with it
             logger.warning("Page cache unavailable; rendering without it.", exc_info=True)
             return self.get_response(request)
-        etag = state.etag
-        if _not_modified(request, etag, state) and _allowed_host(request):
-            return _validators(HttpResponseNotModified(), etag, state)
+        etag = version.etag
+        if _not_modified(request, etag, version) and _allowed_host(request):
+            return _validators(HttpResponseNotModified(), etag, version)
         if page is not None and page.etag == etag:
             return HttpResponse(page.content, status=page.status, headers=page.headers)
-        # Read before the view reads anything, as its facet sets need (kb.lists.filters).
-        request.content_state = state
+        # The view renders what the database holds at this version or later; lists key
+        # what they keep in memory by it (kb.lists).
+        request.content_version = version
         response = self.get_response(request)
         if _storable(response):
-            _validators(response, etag, state)
+            _validators(response, etag, version)
             page = CachedPage(etag, response.status_code, list(response.items()), response.content)
             try:
-                store.save(_cache_key(request), page, settings.KB_PAGE_CACHE_SECONDS)
+                pages.store(key, page, settings.KB_PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("Page cache unavailable; page not stored.", exc_info=True)
         return response

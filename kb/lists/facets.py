@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from kb.lists.listing import ids_in_order
-from kb.models import ContentState
+from kb.models import ContentVersion
 from kb.search import SearchResults
 
 
@@ -81,25 +81,25 @@ class MembershipFacet:
     """A facet whose options' member sets are kept per content version."""
 
     def __init__(self) -> None:
-        self._kept: tuple[ContentState, list[Option]] | None = None
+        self._kept: tuple[tuple, list[Option]] | None = None
 
     def load(self, model: type) -> list[Option]:
         """Every option in display order with its members (one or two queries)."""
         raise NotImplementedError
 
-    def members(self, model: type, version: ContentState) -> list[Option]:
+    def members(self, model: type, version: ContentVersion) -> list[Option]:
         """The options as of content ``version``, which the caller read *before* calling,
         so that what is kept under a version is never older than it. The version's time
         is part of the key: a database restored or rolled back to an earlier number holds
         other content under it."""
         kept = self._kept
-        if kept is not None and kept[0] == version:
+        if kept is not None and kept[0] == version.key:
             return kept[1]
         options = self.load(model)
-        self._kept = (version, options)
+        self._kept = (version.key, options)
         return options
 
-    def carrying(self, model: type, selected: set[str], version: ContentState) -> int:
+    def carrying(self, model: type, selected: set[str], version: ContentVersion) -> int:
         """The entries carrying any of the ``selected`` options, as a bitset: what the
         filter of the same name keeps."""
         members = 0
@@ -109,7 +109,7 @@ class MembershipFacet:
         return members
 
     def options(
-        self, model: type, matching: int, selected: set[str], version: ContentState
+        self, model: type, matching: int, selected: set[str], version: ContentVersion
     ) -> list[FacetOption]:
         return [
             FacetOption(

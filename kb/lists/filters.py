@@ -21,7 +21,7 @@ from kb.lists.listing import FacetedRows, kept
 from kb.models import (
     Actor,
     Category,
-    ContentState,
+    ContentVersion,
     Countermeasure,
     DocumentKind,
     Platform,
@@ -34,7 +34,7 @@ from kb.models import (
     Tactic,
     TargetGroup,
     Technology,
-    current_content,
+    current_content_version,
 )
 
 QUERY_MAX_LENGTH = 200
@@ -178,11 +178,11 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         return any(value for name, value in data.items() if name != SORT)
 
     @cached_property
-    def content(self) -> ContentState:
+    def content(self) -> ContentVersion:
         """The content version the facets' sets are read at, read once and before them:
         the version the page cache read for this request (and will store the page under),
         or else from the database."""
-        return getattr(self.request, "content_state", None) or current_content()
+        return getattr(self.request, "content_version", None) or current_content_version()
 
     def selected(self, name: str) -> set[str]:
         """The values chosen for filter ``name``, as its facet names its options."""

@@ -21,11 +21,11 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
-from kb.models import ContentState
+from kb.models import ContentVersion
 from kb.search.results import rows_in_order
 
 MAX_KEPT = 64
-_kept: dict[tuple, tuple[ContentState, Any]] = {}
+_kept: dict[tuple, tuple[tuple, Any]] = {}
 
 
 def ids_in_order(queryset: QuerySet) -> list[int]:
@@ -38,19 +38,19 @@ def ids_in_order(queryset: QuerySet) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def kept(queryset: QuerySet, version: ContentState, build: Callable[[list[int]], Any]) -> Any:
+def kept(queryset: QuerySet, version: ContentVersion, build: Callable[[list[int]], Any]) -> Any:
     """``build`` applied to the ids of ``queryset`` (in its order), as of content
     ``version``, which the caller read *before* calling, so that what is kept under a
     version is never older than it. Kept per query and per ``build``."""
     sql, params = queryset.values_list("pk").query.sql_with_params()
     key = (queryset.db, sql, tuple(params), build)
     found = _kept.get(key)
-    if found is not None and found[0] == version:
+    if found is not None and found[0] == version.key:
         return found[1]
     value = build(ids_in_order(queryset))
     if len(_kept) >= MAX_KEPT and key not in _kept:
         _kept.clear()
-    _kept[key] = (version, value)
+    _kept[key] = (version.key, value)
     return value
 
 

@@ -1,8 +1,13 @@
 """The knowledge base's data model, one module per concern."""
 
+from .content import (
+    ContentVersion,
+    content_changed,
+    content_version_changed,
+    current_content_version,
+)
 from .countermeasures import Countermeasure, Mitigation, ResponseKind
 from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
-from .content import ContentState, ContentVersion, content_changed, current_content
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
 from .tactics import Indicator, Tactic
 from .versions import PublishedVersion, record_version
@@ -24,7 +29,6 @@ __all__ = [
     "Actor",
     "Category",
     "Citation",
-    "ContentState",
     "ContentVersion",
     "Countermeasure",
     "DatePrecision",
@@ -53,7 +57,8 @@ __all__ = [
     "WorkflowError",
     "canonical_public_id",
     "content_changed",
-    "current_content",
+    "content_version_changed",
+    "current_content_version",
     "group_citations",
     "parse_public_id",
     "record_version",

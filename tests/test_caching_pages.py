@@ -24,7 +24,7 @@ pytestmark = pytest.mark.page_cache
 
 def redis_cache(location: str = REDIS_URL) -> dict:
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": location,
         "KEY_PREFIX": PREFIX,
     }

@@ -101,9 +101,7 @@ def test_redis_url_switches_the_cache_to_redis():
         {"DEBUG": "1", "REDIS_URL": "redis://cache.example:6379/2"},
         "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']",
     )
-    assert result.stdout.strip() == (
-        "django.core.cache.backends.redis.RedisCache redis://cache.example:6379/2"
-    )
+    assert result.stdout.strip() == ("django_redis.cache.RedisCache redis://cache.example:6379/2")
 
 
 def test_without_redis_the_processes_of_one_machine_share_a_cache_folder():

@@ -103,9 +103,16 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=2, help="wrk threads")
         parser.add_argument("--workers", type=int, default=0, help="gunicorn workers")
         parser.add_argument(
+            "--cache",
+            choices=["redis", "files"],
+            default="redis",
+            help="the page cache: Redis, as several servers share it, or the files one "
+            "machine's processes share (the default without REDIS_URL)",
+        )
+        parser.add_argument(
             "--redis-url",
             default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-            help="the shared cache the servers use (flushed before the run)",
+            help="the Redis the servers use with --cache redis (flushed before the run)",
         )
         parser.add_argument(
             "--only", nargs="*", default=[], help="page names to measure (default: all)"
@@ -190,22 +197,34 @@ class Command(BaseCommand):
             "HTTPS": "0",  # plain HTTP on 127.0.0.1: no TLS here to redirect to
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "REDIS_URL": self.options["redis_url"],
             "CACHE_KEY_PREFIX": "kb-bench",
             "STATIC_ROOT": str(static_dir),
             "LOG_LEVEL": "WARNING",
         }
+        if self.options["cache"] == "redis":
+            env["REDIS_URL"] = self.options["redis_url"]
+        else:
+            self.cache_dir = static_dir / "cache"
+            env["CACHE_DIR"] = str(self.cache_dir)
         if self.options["workers"]:
             env["WEB_CONCURRENCY"] = str(self.options["workers"])
         return env
 
+    def empty_cache(self) -> None:
+        """Empty the servers' page cache (they keep nothing of it in memory)."""
+        if self.options["cache"] == "redis":
+            import redis
+
+            redis.Redis.from_url(self.options["redis_url"]).flushdb()
+        else:
+            shutil.rmtree(self.cache_dir, ignore_errors=True)
+
     @contextmanager
     def server(self, static_dir: Path, **env: str) -> Iterator[Server]:
         """gunicorn with the production settings on a free local port, its cache emptied."""
-        import redis
-
-        redis.Redis.from_url(self.options["redis_url"]).flushdb()
-        with gunicorn({**self.server_env(static_dir), **env}) as server:
+        env = {**self.server_env(static_dir), **env}
+        self.empty_cache()
+        with gunicorn(env) as server:
             yield server
 
     def wrk(self, base_url: str, paths: list[str], *, unique: bool) -> dict:
@@ -248,6 +267,9 @@ class Command(BaseCommand):
             if self.options["only"] and page not in self.options["only"]:
                 continue
             results.append(self.measure(base_url, page, "cold", paths))
+            # The cold run stored thousands of one-off pages; empty the cache so that they
+            # do not crowd out the pages measured warm.
+            self.empty_cache()
             for path in paths:  # one visit each fills the cache
                 urllib.request.urlopen(base_url + path, timeout=30).read()
             results.append(self.measure(base_url, page, "warm", paths))
@@ -263,7 +285,7 @@ class Command(BaseCommand):
             f"{Source.objects.count():,} sources, {Citation.objects.count():,} citations, "
             f"{SearchDocument.objects.count():,} search documents; "
             f"{os.cpu_count()} CPU cores, {self.options['workers'] or gunicorn_settings.workers} "
-            "gunicorn workers.\n"
+            f"gunicorn workers; page cache: {self.options['cache']}.\n"
         )
         header = (
             f"| {'page':<14} | {'cache':<7} | {'req/s':>7} | {'median ms':>9} | "

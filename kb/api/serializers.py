@@ -91,10 +91,10 @@ class MitigationForTacticSerializer(serializers.Serializer):
 
 class TacticDetailSerializer(EntrySerializer):
     category = TermSerializer()
-    technologies = TermSerializer(source="terms.technologies", many=True)
-    platforms = TermSerializer(source="terms.platforms", many=True)
-    stages = TermSerializer(source="terms.stages", many=True)
-    target_groups = TermSerializer(source="terms.target_groups", many=True)
+    technologies = TermSerializer(many=True)
+    platforms = TermSerializer(many=True)
+    stages = TermSerializer(many=True)
+    target_groups = TermSerializer(many=True)
     indicators = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
     countermeasures = MitigationForTacticSerializer(source="public_mitigations", many=True)
     related_tactics = EntryLinkSerializer(source="public_related_tactics", many=True)

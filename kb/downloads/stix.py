@@ -76,7 +76,7 @@ def bundle(content: dict, edition: Edition, build_url: Callable[[str], str]) -> 
             external_references=_references(tactic, build_url),
             kill_chain_phases=[
                 {"kill_chain_name": KILL_CHAIN, "phase_name": stage.slug}
-                for stage in tactic.terms.stages
+                for stage in tactic.stages.all()
             ]
             or None,
             **common,

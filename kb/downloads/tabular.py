@@ -55,8 +55,8 @@ def tables(content: dict, build_url: Callable[[str], str]) -> dict[str, list[lis
              "stages", "target_groups", "indicators", "related_tactics", "updated_at", "url"],
             *(
                 [t.public_id, t.name, t.summary, t.description, t.category.slug,
-                 _names(t.terms.technologies), _names(t.terms.platforms), _names(t.terms.stages),
-                 _names(t.terms.target_groups),
+                 _names(t.technologies.all()), _names(t.platforms.all()), _names(t.stages.all()),
+                 _names(t.target_groups.all()),
                  LIST_SEPARATOR.join(i.text for i in t.indicators.all()),
                  LIST_SEPARATOR.join(r.public_id for r in t.public_related_tactics),
                  t.updated_at.isoformat(), _url(build_url, t)]

@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .terms import TermsDescriptor
 from .workflow import Entry, EntryQuerySet
 
 
@@ -24,7 +23,10 @@ class TacticQuerySet(EntryQuerySet):
         from .sources import public_citations_prefetch
 
         return self.select_related("category", "replaced_by").prefetch_related(
-            "terms",
+            "technologies",
+            "platforms",
+            "stages",
+            "target_groups",
             "indicators",
             Prefetch(
                 "related_tactics",
@@ -70,8 +72,6 @@ class Tactic(Entry):
         "kb.TargetGroup", blank=True, related_name="tactics", verbose_name="targeted groups"
     )
     related_tactics = models.ManyToManyField("self", blank=True, symmetrical=True)
-    #: Its technologies, platforms, stages and target groups, read in one query.
-    terms = TermsDescriptor()
 
     objects = TacticQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[technologies, platforms, stages, target_groups])

@@ -12,8 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from kb.lists.filters import DocumentFilter
-from kb.models import SearchDocument
+from kb import lists
 
 from .conftest import report
 
@@ -30,9 +29,7 @@ def relevance_cases() -> list[tuple[str, str, int, str]]:
 
 def ranked_ids(query: str) -> list[str]:
     """Public IDs in the order the site search shows them, as a reader would see them."""
-    documents = SearchDocument.objects.select_related("tactic", "countermeasure", "source")
-    results = DocumentFilter({"q": query}, queryset=documents).qs[:DEPTH]
-    return [document.entry.public_id for document in results]
+    return [document.entry.public_id for document in lists.DOCUMENTS.run({"q": query}).rows[:DEPTH]]
 
 
 @pytest.mark.django_db

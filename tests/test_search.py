@@ -4,7 +4,7 @@ database the suite runs on."""
 import pytest
 
 from kb.models import Status, SynonymGroup, Tactic
-from kb.search import highlight, prepare, search
+from kb.search import Search, SearchOutcome, highlight
 from kb.search.backends.postgresql import to_tsquery_text
 from kb.search.backends.sqlite import to_match_text
 from kb.search.query import Clause, Query, Term, parse
@@ -142,7 +142,7 @@ def test_corrections_prefer_the_closest_then_the_most_common():
 @pytest.mark.django_db
 def test_misspelt_word_is_corrected_from_the_knowledge_bases_own_words():
     make_tactic("Sextortion")
-    prepared = prepare("sextorsion")
+    prepared = Search.prepare("sextorsion")
     assert prepared.suggestion == "sextortion"
     assert "sextortion" in [str(t) for t in prepared.query.clauses[0].terms]
 
@@ -150,14 +150,14 @@ def test_misspelt_word_is_corrected_from_the_knowledge_bases_own_words():
 @pytest.mark.django_db
 def test_a_word_found_in_another_form_is_not_corrected():
     make_tactic("Encrypted messaging")
-    assert prepare("encrypting").suggestion is None
+    assert Search.prepare("encrypting").suggestion is None
 
 
 # --- ranking and matching ----------------------------------------------------------------
 
 
 def ranked(text: str, queryset=None) -> list[str]:
-    results, _ = search(queryset or Tactic.objects.published(), text)
+    results = (queryset or Tactic.objects.published()).search(text)
     return [t.name for t in results.order_by("-search_rank", "name")]
 
 
@@ -224,9 +224,9 @@ def test_phrases_and_words_mix_in_alternatives_and_relaxed_search():
 @pytest.mark.django_db
 def test_search_relaxes_when_no_entry_has_every_word():
     make_tactic("Fake jobs")
-    results, outcome = search(Tactic.objects.published(), "fake jobs abroad")
-    assert [t.name for t in results] == ["Fake jobs"]
-    assert outcome.relaxed
+    search = Search.prepare("fake jobs abroad")
+    assert not search.every_word(Tactic.objects.published())
+    assert [t.name for t in Tactic.objects.published().search(search)] == ["Fake jobs"]
 
 
 @pytest.mark.django_db
@@ -254,9 +254,8 @@ def test_a_match_in_the_summary_shows_the_summary_and_a_match_elsewhere_an_excer
     elsewhere = make_tactic(
         "Beta", summary="Nothing to see here.", description="Only this text has a lantern."
     )
-    results, outcome = search(Tactic.objects.published(), "lantern")
-    rows = list(results)
-    highlight(rows, outcome)
+    rows = list(Tactic.objects.published().search("lantern"))
+    highlight(rows, SearchOutcome(Search.prepare("lantern")))
     snippets = {row.pk: str(row.highlight.snippet) for row in rows}
     assert snippets[in_summary.pk] == "A <mark>lantern</mark> in the summary."
     assert "this text has a <mark>lantern</mark>" in snippets[elsewhere.pk]
@@ -265,9 +264,8 @@ def test_a_match_in_the_summary_shows_the_summary_and_a_match_elsewhere_an_excer
 @pytest.mark.django_db
 def test_highlight_marks_matches_and_escapes_everything_else():
     tactic = make_tactic('<script>alert("x")</script> lantern', summary="A <b>lantern</b> & co.")
-    results, outcome = search(Tactic.objects.published(), "lantern")
-    rows = list(results)
-    highlight(rows, outcome)
+    rows = list(Tactic.objects.published().search("lantern"))
+    highlight(rows, SearchOutcome(Search.prepare("lantern")))
     assert rows[0].pk == tactic.pk
     title, snippet = str(rows[0].highlight.title), str(rows[0].highlight.snippet)
     assert "<mark>lantern</mark>" in title and "<script>" not in title

@@ -1,18 +1,18 @@
-"""The read-only JSON API. Lists use the same FilterSets as the HTML pages, so a filter that
-works in the browser works here, and malformed values get a 400 that says what is wrong.
+"""The read-only JSON API. Lists are answered by the same list engine as the HTML pages, so a
+filter that works in the browser works here, and malformed values get a 400 that says what
+is wrong.
 Every object carries its permanent URL. Only published entries are listed; a retired
 entry's own URL still answers, saying so, as its page does."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kb import search
+from kb import lists
 from kb.api.serializers import (
     CountermeasureDetailSerializer,
     CountermeasureSerializer,
@@ -23,6 +23,7 @@ from kb.api.serializers import (
     TacticSerializer,
     TermSerializer,
 )
+from kb.lists import EntryList
 from kb.lists.filters import CountermeasureFilter, DocumentFilter, SourceFilter, TacticFilter
 from kb.models import (
     Actor,
@@ -36,9 +37,30 @@ from kb.models import (
     TargetGroup,
     Technology,
 )
+from kb.search import highlight
 
 
-class EntryViewSet(viewsets.ReadOnlyModelViewSet):
+class ListedByTheEngine:
+    """API lists answered by the list engine, as the HTML lists are (kb.lists): malformed
+    filters get a 400 that names them. ``filterset_class`` documents the parameters in the
+    OpenAPI description (drf-spectacular reads it through the filter backend)."""
+
+    entries: EntryList
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        result = self.entries.run(request.query_params, getattr(request, "content_version", None))
+        if result.parameters.errors:
+            raise ValidationError(result.parameters.errors)
+        page = self.paginate_queryset(result.rows)
+        highlight(page, result.search)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Lists go through the engine; a detail is found by its ID alone.
+        return queryset
+
+
+class EntryViewSet(ListedByTheEngine, viewsets.ReadOnlyModelViewSet):
     """Lists of published entries (filtered as on the site); details by permanent ID."""
 
     lookup_field = "public_id"
@@ -49,22 +71,16 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     detail_serializer: type[serializers.Serializer]
 
     def get_queryset(self) -> QuerySet:
-        if self.action == "retrieve":
-            return self.model.objects.public().for_page()
-        return self.model.objects.published()
+        return self.model.objects.public().for_page()
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return self.detail_serializer if self.action == "retrieve" else self.list_serializer
-
-    def filter_queryset(self, queryset: QuerySet):
-        # Filters and search belong to lists; a detail is found by its ID alone.
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
 
 class TacticViewSet(EntryViewSet):
     """Published tactics; ``q`` searches, in relevance order."""
 
-    model = Tactic
+    model, entries = Tactic, lists.TACTICS
     filterset_class = TacticFilter
     list_serializer, detail_serializer = TacticSerializer, TacticDetailSerializer
 
@@ -72,7 +88,7 @@ class TacticViewSet(EntryViewSet):
 class CountermeasureViewSet(EntryViewSet):
     """Published countermeasures; ``q`` searches, in relevance order."""
 
-    model = Countermeasure
+    model, entries = Countermeasure, lists.COUNTERMEASURES
     filterset_class = CountermeasureFilter
     list_serializer, detail_serializer = CountermeasureSerializer, CountermeasureDetailSerializer
 
@@ -80,7 +96,7 @@ class CountermeasureViewSet(EntryViewSet):
 class SourceViewSet(EntryViewSet):
     """Published sources; ``q`` searches, in relevance order."""
 
-    model = Source
+    model, entries = Source, lists.SOURCES
     filterset_class = SourceFilter
     list_serializer, detail_serializer = SourceSerializer, SourceDetailSerializer
 
@@ -112,21 +128,10 @@ VOCABULARY_ROUTES = {
 }
 
 
-class SearchList(generics.ListAPIView):
+class SearchList(ListedByTheEngine, generics.ListAPIView):
     """One search over tactics, countermeasures and sources, in relevance order."""
 
+    entries = lists.DOCUMENTS
     serializer_class = SearchResultSerializer
     filterset_class = DocumentFilter
-
-    def get_queryset(self) -> QuerySet:
-        return SearchDocument.objects.select_related("tactic", "countermeasure", "source").defer(
-            "search_vector"
-        )
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        page = self.paginate_queryset(filterset.qs)
-        search.highlight(page, filterset.search_outcome)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    queryset = SearchDocument.objects.none()  # for the OpenAPI description's model

@@ -1,1 +1,33 @@
-"""The lists of entries: their parameters (FilterSets), facet counts and pages."""
+"""The public lists of entries, each run by the one list engine (kb.lists.engine): their
+parameters (kb.lists.filters), facet counts (kb.lists.facets), matching rows and pages."""
+
+from kb.models import Countermeasure, SearchDocument, Source, Tactic
+
+from .engine import EntryList, ListResult, Matches
+from .filters import CountermeasureFilter, DocumentFilter, SourceFilter, TacticFilter
+
+TACTICS = EntryList("tactics", TacticFilter, lambda: Tactic.objects.published().for_list())
+COUNTERMEASURES = EntryList(
+    "countermeasures",
+    CountermeasureFilter,
+    lambda: Countermeasure.objects.published().for_list(),
+)
+SOURCES = EntryList("sources", SourceFilter, lambda: Source.objects.published())
+#: The site-wide search over every kind of entry (only published entries have a document).
+DOCUMENTS = EntryList(
+    "documents",
+    DocumentFilter,
+    lambda: SearchDocument.objects.select_related("tactic", "countermeasure", "source").defer(
+        "search_vector"
+    ),
+)
+
+__all__ = [
+    "COUNTERMEASURES",
+    "DOCUMENTS",
+    "SOURCES",
+    "TACTICS",
+    "EntryList",
+    "ListResult",
+    "Matches",
+]

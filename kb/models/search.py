@@ -9,6 +9,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from kb.search import SearchableQuerySet
+
 
 class DocumentKind(models.TextChoices):
     """The kind of entry a search document stands for."""
@@ -16,6 +18,10 @@ class DocumentKind(models.TextChoices):
     TACTIC = "tactic", "Tactic"
     COUNTERMEASURE = "countermeasure", "Countermeasure"
     SOURCE = "source", "Source"
+
+
+class SearchDocumentQuerySet(SearchableQuerySet):
+    search_document_path = ""
 
 
 class SearchDocument(models.Model):
@@ -44,6 +50,8 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     # PostgreSQL only; the column is declared on both databases so that migrations match.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = SearchDocumentQuerySet.as_manager()
 
     class Meta:
         constraints = [

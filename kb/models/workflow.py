@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kb.search import SearchableQuerySet
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
@@ -162,8 +164,9 @@ def reserve_public_id(public_id: str) -> None:
     PublicIdCounter.objects.filter(prefix=prefix, last_number__lt=number).update(last_number=number)
 
 
-class EntryQuerySet(models.QuerySet):
-    """Visibility rules shared by every kind of entry."""
+class EntryQuerySet(SearchableQuerySet):
+    """Visibility rules shared by every kind of entry; ``search()`` finds them by their
+    search document."""
 
     def published(self) -> EntryQuerySet:
         """Entries that appear in lists, counts and search."""

@@ -2,19 +2,19 @@
 each, whatever the size of the knowledge base.
 
 A column lists its first tactics by name and links to the full, filtered list for the rest:
-at 10,000 tactics, listing every one made a page of 2.7 MB that took seconds to build. Each
-column's first tactics come from one window-function query, and the counts from another.
+at 10,000 tactics, listing every one made a page of 2.7 MB that took seconds to build. The
+tactic list's engine gives the matching tactics in name order and each column's members and
+count; a column takes its first tactics from them, and those are loaded in one query.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.urls import reverse
 
+from kb.lists import ListResult
 from kb.models import Category, Stage, Tactic
 
 PER_COLUMN = 25
@@ -37,36 +37,37 @@ class MatrixColumn:
         return self.count - len(self.tactics)
 
 
-def build_matrix(tactics: QuerySet[Tactic], by: str, filters: QueryDict) -> list[MatrixColumn]:
-    """The columns of the matrix of ``tactics`` by ``"stage"`` or ``"category"``; ``filters``
-    (the matrix's own query) are carried into each column's link to the full list."""
-    chosen = tactics.values("pk")
-    if by == "stage":
-        terms = Stage.objects.all()
-        rows = Tactic.stages.through.objects.filter(tactic__in=chosen)
-        column, order = "stage_id", ("tactic__name", "tactic_id")
-        ranked = rows.select_related("tactic").only(
-            "stage_id", "tactic__name", "tactic__public_id", "tactic__slug"
-        )
-    else:
-        terms = Category.objects.all()
-        rows = Tactic.objects.filter(pk__in=chosen)
-        column, order = "category_id", ("name", "pk")
-        ranked = rows.only("category_id", "name", "public_id", "slug")
-    columns = {term.pk: MatrixColumn(term) for term in terms}
-    for term_id, count in rows.order_by().values_list(column).annotate(n=Count("*")):
-        if term_id in columns:
-            columns[term_id].count = count
-    first = ranked.annotate(
-        rank=Window(RowNumber(), partition_by=[F(column)], order_by=[F(name) for name in order])
-    ).filter(rank__lte=PER_COLUMN)
-    for row in first.order_by(column, "rank"):
-        if (target := columns.get(getattr(row, column))) is not None:
-            target.tactics.append(row.tactic if by == "stage" else row)
-    for matrix_column in columns.values():
+def build_matrix(tactics: ListResult, by: str, filters: QueryDict) -> list[MatrixColumn]:
+    """The columns of the matrix of the ``tactics`` a list found, by ``"stage"`` or
+    ``"category"``; ``filters`` (the matrix's own query) are carried into each column's link
+    to the full list."""
+    terms = {term.slug: term for term in (Stage if by == "stage" else Category).objects.all()}
+    counts = {option.value: option.count for option in tactics.facet(by).options}
+    columns, members = [], []
+    for option in tactics.options(by):
+        if option.value in terms:
+            columns.append(MatrixColumn(terms[option.value], counts[option.value]))
+            members.append(
+                option.members.to_bytes((option.members.bit_length() + 7) // 8, "little")
+            )
+    first: list[list[int]] = [[] for _ in columns]
+    # Each column is open until it holds its first tactics (or all it has).
+    wanting = {n: min(column.count, PER_COLUMN) for n, column in enumerate(columns) if column.count}
+    for pk in tactics.rows.iter_ids():
+        if not wanting:
+            break
+        byte, bit = pk >> 3, 1 << (pk & 7)
+        for n in [n for n in wanting if byte < len(members[n]) and members[n][byte] & bit]:
+            first[n].append(pk)
+            if len(first[n]) == wanting[n]:
+                del wanting[n]
+    wanted = {pk for ids in first for pk in ids}
+    loaded = Tactic.objects.only("public_id", "slug", "name").in_bulk(wanted)
+    for column, ids in zip(columns, first, strict=True):
+        column.tactics = [loaded[pk] for pk in ids if pk in loaded]
         query = filters.copy()
         for name in ("by", "page", "q"):
             query.pop(name, None)
-        query[by] = matrix_column.term.slug
-        matrix_column.all_url = f"{reverse('kb:tactic-list')}?{query.urlencode()}"
-    return list(columns.values())
+        query[by] = column.term.slug
+        column.all_url = f"{reverse('kb:tactic-list')}?{query.urlencode()}"
+    return columns

@@ -1,32 +1,23 @@
-"""Public pages. Views stay thin: visibility and loading rules live on the querysets,
-filtering in ``filters``."""
+"""Public pages. Views stay thin: visibility and loading rules live on the querysets, lists
+in kb.lists."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from kb import search
-from kb.lists.filters import (
-    CountermeasureFilter,
-    DocumentFilter,
-    KnowledgeBaseFilterSet,
-    SourceFilter,
-    TacticFilter,
-)
+from kb import lists
+from kb.lists import EntryList
 from kb.models import (
     Category,
     Countermeasure,
     Entry,
     PublishedVersion,
-    SearchDocument,
     Source,
     Status,
     Tactic,
@@ -35,14 +26,9 @@ from kb.models import (
 from kb.reading.cite import PageCitation
 from kb.reading.matrix import build_matrix
 from kb.reading.versions import AS_PUBLISHED
+from kb.search import highlight
 
 LATEST_UPDATES = 6
-
-
-def paginate(request: HttpRequest, rows: QuerySet | Sequence) -> Page:
-    """The requested page of ``rows``; a missing, malformed or out-of-range page number
-    gives the nearest real page instead of an error."""
-    return Paginator(rows, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -67,20 +53,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entry_list(
-    request: HttpRequest, filterset: KnowledgeBaseFilterSet, template: str
-) -> HttpResponse:
-    """A filtered, searched, paginated list with its facet counts and highlighted rows."""
-    page = paginate(request, filterset.rows())
+def _entry_list(request: HttpRequest, entries: EntryList, template: str) -> HttpResponse:
+    """A list as its query string asks for it: the page of matching rows, highlighted when
+    searching, with every facet's counts."""
+    result = entries.run(request.GET, getattr(request, "content_version", None))
+    page = Paginator(result.rows, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    search.highlight(page.object_list, filterset.search_outcome)
+    highlight(page.object_list, result.search)
     return render(
         request,
         template,
         {
-            "filter": filterset,
-            "facets": filterset.facet_counts(),
-            "outcome": filterset.search_outcome,
+            "filter": result.parameters,
+            "facets": result.facets,
+            "outcome": result.search,
             "page_obj": page,
             "entries": page.object_list,
         },
@@ -89,35 +75,22 @@ def _entry_list(
 
 def tactic_list(request: HttpRequest) -> HttpResponse:
     """Published tactics, filtered by the query string."""
-    filterset = TacticFilter(
-        request.GET, queryset=Tactic.objects.published().for_list(), request=request
-    )
-    return _entry_list(request, filterset, "kb/tactic_list.html")
+    return _entry_list(request, lists.TACTICS, "kb/tactic_list.html")
 
 
 def countermeasure_list(request: HttpRequest) -> HttpResponse:
     """Published countermeasures, filtered by the query string."""
-    queryset = Countermeasure.objects.published().for_list()
-    return _entry_list(
-        request,
-        CountermeasureFilter(request.GET, queryset=queryset, request=request),
-        "kb/countermeasure_list.html",
-    )
+    return _entry_list(request, lists.COUNTERMEASURES, "kb/countermeasure_list.html")
 
 
 def site_search(request: HttpRequest) -> HttpResponse:
     """One search over tactics, countermeasures and sources, ranked together."""
-    documents = SearchDocument.objects.select_related("tactic", "countermeasure", "source")
-    filterset = DocumentFilter(
-        request.GET, queryset=documents.defer("search_vector"), request=request
-    )
-    return _entry_list(request, filterset, "kb/search.html")
+    return _entry_list(request, lists.DOCUMENTS, "kb/search.html")
 
 
 def source_list(request: HttpRequest) -> HttpResponse:
     """Published sources, filtered by the query string."""
-    filterset = SourceFilter(request.GET, queryset=Source.objects.published(), request=request)
-    return _entry_list(request, filterset, "kb/source_list.html")
+    return _entry_list(request, lists.SOURCES, "kb/source_list.html")
 
 
 def _entry_page(
@@ -279,17 +252,18 @@ def matrix(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by") if request.GET.get("by") in MATRIX_COLUMNS else "stage"
     # The matrix filters by vocabulary only; a text search has the lists for that.
     data = request.GET.copy()
-    data.pop("q", None)
-    filterset = TacticFilter(data, queryset=Tactic.objects.published(), request=request)
+    for name in ("q", "sort", "page"):
+        data.pop(name, None)
+    result = lists.TACTICS.run(data, getattr(request, "content_version", None))
     return render(
         request,
         "kb/matrix.html",
         {
-            "filter": filterset,
+            "filter": result.parameters,
             "by": by,
             "column_kinds": MATRIX_COLUMNS,
-            "columns": build_matrix(filterset.qs, by, data),
-            "tactic_count": filterset.qs.count(),
+            "columns": build_matrix(result, by, data),
+            "tactic_count": result.rows.count(),
         },
     )
 

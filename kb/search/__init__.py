@@ -1,18 +1,17 @@
 """Search over the published knowledge base, the same on PostgreSQL and SQLite.
 
-    results, outcome = search(Tactic.objects.published(), "bitcon -gaming")
-    page = ...                       # rank, paginate, as any queryset
-    highlight(page.object_list, outcome)
+    Tactic.objects.published().search("bitcon -gaming")   # a QuerySet, most relevant first
 
 A reader's words are parsed (web-search syntax), expanded with synonyms and spelling
-corrections from the knowledge base's own vocabulary, and handed to the database's engine
-(``backends``). When no entry contains every word, the search relaxes to entries that
-contain any of them, and says so.
+corrections from the knowledge base's own vocabulary (``Search.prepare``), and handed to the
+database's engine (``backends``). Every word must match, unless no entry contains them all:
+then entries containing any of them (``Search.every_word`` decides).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 from django.db.models import QuerySet
 from django.utils.html import escape
@@ -20,23 +19,49 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .backends import get_backend
 from .query import Query, Term, parse
-from .results import SearchResults
 from .spelling import best_corrections
 from .synonyms import Thesaurus, current_synonyms
 from .text import MARK_END, MARK_START
 
 
 @dataclass(frozen=True)
-class PreparedQuery:
-    """A reader's query ready for an engine, with the spelling suggestion it led to."""
+class Search:
+    """A reader's query ready for an engine, with the spelling corrections it led to."""
 
     text: str
     parsed: Query
     query: Query
     corrections: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def prepare(cls, text: str) -> Search:
+        """Parse ``text`` and expand it with synonyms and spelling corrections (a few small
+        queries, however long the text)."""
+        parsed = parse(text)
+        if not parsed:
+            return cls(text, parsed, parsed)
+        thesaurus = Thesaurus(current_synonyms())
+        corrections = _spelling_corrections(parsed, thesaurus)
+        # Corrections join their word's clause before synonym expansion, so that a misspelt
+        # word finds the synonyms of its correction too.
+        corrected = parsed.with_alternatives(corrections)
+        return cls(
+            text,
+            parsed,
+            thesaurus.expand(corrected),
+            {word: fixes[0] for word, fixes in corrections.items()},
+        )
+
     def __bool__(self) -> bool:
         return bool(self.query)
+
+    def every_word(self, rows: QuerySet) -> bool:
+        """Whether the rows that match must contain every word: yes when some row of
+        ``rows`` does, otherwise any word will do (one small query). This is the one place
+        where search relaxes."""
+        if len(self.query.clauses) < 2:
+            return True
+        return _matching(rows, self.query, every_word=True).exists()
 
     @property
     def suggestion(self) -> str | None:
@@ -52,20 +77,47 @@ class PreparedQuery:
         return " ".join(parts)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchOutcome:
-    """What a search did, for the page to explain: was it relaxed, what was corrected.
-    ``relaxed`` is known once the results have been fetched."""
+    """What a search did, for the page to explain: what it looked for, and whether the rows
+    shown contain every word or only some of them."""
 
-    prepared: PreparedQuery
-    relaxed: bool = False
+    search: Search
+    every_word: bool = True
 
     def __bool__(self) -> bool:
-        return bool(self.prepared)
+        return bool(self.search)
+
+    @property
+    def relaxed(self) -> bool:
+        return not self.every_word
 
     @property
     def suggestion(self) -> str | None:
-        return self.prepared.suggestion
+        return self.search.suggestion
+
+
+class SearchableQuerySet(QuerySet):
+    """Entries (and search documents) that can be searched: ``.search(text)``."""
+
+    #: How a row reaches its search document.
+    search_document_path = "search_document__"
+
+    def search(self, query: str | Search, *, every_word: bool | None = None) -> Self:
+        """The rows that match ``query``, most relevant first, annotated with
+        ``search_rank`` (higher is better). Every word must match, unless no row contains
+        them all (``Search.every_word``); ``every_word`` imposes that choice instead."""
+        search = query if isinstance(query, Search) else Search.prepare(query)
+        if not search:
+            return self.none()
+        if every_word is None:
+            every_word = search.every_word(self)
+        return _matching(self, search.query, every_word=every_word).order_by("-search_rank", "pk")
+
+
+def _matching(rows: QuerySet, query: Query, *, every_word: bool) -> QuerySet:
+    path = getattr(rows, "search_document_path", "search_document__")
+    return get_backend().filter(rows, query, relaxed=not every_word, path=path)
 
 
 @dataclass(frozen=True)
@@ -74,25 +126,6 @@ class Highlight:
 
     title: SafeString
     snippet: SafeString
-
-
-def prepare(text: str) -> PreparedQuery:
-    """Parse ``text`` and expand it with synonyms and spelling corrections (a few small
-    queries, however long the text)."""
-    parsed = parse(text)
-    if not parsed:
-        return PreparedQuery(text, parsed, parsed)
-    thesaurus = Thesaurus(current_synonyms())
-    corrections = _spelling_corrections(parsed, thesaurus)
-    # Corrections join their word's clause before synonym expansion, so that a misspelt
-    # word finds the synonyms of its correction too.
-    corrected = parsed.with_alternatives(corrections)
-    return PreparedQuery(
-        text,
-        parsed,
-        thesaurus.expand(corrected),
-        {word: fixes[0] for word, fixes in corrections.items()},
-    )
 
 
 def _spelling_corrections(parsed: Query, thesaurus: Thesaurus) -> dict[str, list[str]]:
@@ -118,45 +151,13 @@ def _spelling_corrections(parsed: Query, thesaurus: Thesaurus) -> dict[str, list
     return corrections
 
 
-def _path(queryset: QuerySet) -> str:
-    from kb.models import SearchDocument
-
-    return "" if queryset.model is SearchDocument else "search_document__"
-
-
-def search(queryset: QuerySet, text: str) -> tuple[QuerySet | SearchResults, SearchOutcome]:
-    """The rows of ``queryset`` that match ``text``, most relevant first (``order_by``
-    chooses another order; ``search_rank`` is the relevance, higher is better). An empty
-    query leaves the queryset as it is."""
-    prepared = prepare(text)
-    outcome = SearchOutcome(prepared)
-    if not prepared:
-        return queryset, outcome
-    backend, path = get_backend(), _path(queryset)
-    strict = backend.filter(queryset, prepared.query, relaxed=False, path=path)
-    relaxed = None
-    if len(prepared.query.clauses) > 1:
-        relaxed = backend.filter(queryset, prepared.query, relaxed=True, path=path)
-    return SearchResults(queryset, strict, relaxed, outcome), outcome
-
-
-def apply(queryset: QuerySet, outcome: SearchOutcome | None) -> QuerySet:
-    """Apply a search already made (same expansion, same strict or relaxed matching) to
-    another queryset, e.g. for facet counts; without a query, the queryset as it is."""
-    if not outcome:
-        return queryset
-    return get_backend().filter(
-        queryset, outcome.prepared.query, relaxed=outcome.relaxed, path=_path(queryset)
-    )
-
-
 def render_marked(text: str) -> SafeString:
     """Escape ``text``, then turn the engine's highlight markers into <mark> elements."""
     html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     return mark_safe(html)
 
 
-def highlight(rows: list, outcome: SearchOutcome) -> None:
+def highlight(rows: list, outcome: SearchOutcome | None) -> None:
     """Give each of ``rows`` (entries or search documents, one page of them) a
     ``highlight`` attribute, in one query. Does nothing without a query."""
     from kb.models import SearchDocument
@@ -170,9 +171,7 @@ def highlight(rows: list, outcome: SearchOutcome) -> None:
         name = model._meta.model_name
         documents = SearchDocument.objects.filter(**{f"{name}__in": [r.pk for r in rows]})
         key = f"{name}_id"
-    marked = get_backend().marked(
-        documents, outcome.prepared.query, relaxed=outcome.relaxed, key=key
-    )
+    marked = get_backend().marked(documents, outcome.search.query, relaxed=outcome.relaxed, key=key)
     for row in rows:
         found = marked.get(row.pk)
         if found is None:
@@ -188,12 +187,9 @@ def highlight(rows: list, outcome: SearchOutcome) -> None:
 
 __all__ = [
     "Highlight",
-    "PreparedQuery",
+    "Search",
     "SearchOutcome",
-    "SearchResults",
-    "apply",
+    "SearchableQuerySet",
     "highlight",
-    "prepare",
     "render_marked",
-    "search",
 ]

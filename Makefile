@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test chromium wrk lint format migrations-check bench bench-database bench-search soak clean
+.PHONY: install run serve test chromium wrk lint typecheck format migrations-check bench bench-database bench-search soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,10 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn -c python:kb.gunicorn kb.wsgi:application
 
-# Lint, migrations check, then the whole suite on the database DATABASE_URL names
+# Lint, types, migrations check, then the whole suite on the database DATABASE_URL names
 # (SQLite when unset).
 test: export DEBUG ?= 1
-test: install lint migrations-check chromium wrk
+test: install lint typecheck migrations-check chromium wrk
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser).
@@ -49,6 +49,11 @@ wrk:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs and the DRF stubs, configured in pyproject.toml.
+typecheck: export DEBUG ?= 1
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

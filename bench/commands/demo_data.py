@@ -27,6 +27,7 @@ from kb.models import (
     Tactic,
     TargetGroup,
     Technology,
+    Vocabulary,
 )
 from kb.models.workflow import format_public_id
 from kb.search import indexing
@@ -131,9 +132,9 @@ class Command(BaseCommand):
         statuses, weights = zip(*STATUS_MIX, strict=True)
         return self.random.choices(statuses, weights)[0]
 
-    def _terms(self, model: type, names: list[str]) -> list:
+    def _terms(self, model: type[Vocabulary], names: list[str]) -> list:
         return [
-            model.objects.get_or_create(
+            model._default_manager.get_or_create(
                 slug=slugify(name), defaults={"name": name, "position": position}
             )[0]
             for position, name in enumerate(names, 1)
@@ -271,10 +272,10 @@ class Command(BaseCommand):
         if not count:
             progress.advance(1)
         public_ids = [format_public_id(prefix, n) for n in numbers]
-        ids = []
+        ids: list[int] = []
         for start in range(0, len(public_ids), BATCH):
-            chunk = public_ids[start : start + BATCH]
-            ids += model.objects.filter(public_id__in=chunk).values_list("pk", flat=True)
+            batch = public_ids[start : start + BATCH]
+            ids += model.objects.filter(public_id__in=batch).values_list("pk", flat=True)
         return ids
 
     def _link(

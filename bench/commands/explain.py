@@ -47,6 +47,8 @@ class Command(BaseCommand):
         tactic = Tactic.objects.published().order_by("pk").first()
         stage = Stage.objects.order_by("position").first()
         technology = Technology.objects.order_by("position").first()
+        if tactic is None or stage is None or technology is None:
+            raise CommandError("Nothing to explain: run python -m bench demo_data first.")
         return [
             "/",
             f"/tactics/?stage={stage.slug}&technology={technology.slug}",

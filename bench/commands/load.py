@@ -39,7 +39,7 @@ from bench.commands.demo_data import Command as GenerateDemoData
 from bench.gunicorn import Server, current_database_url, gunicorn
 from bench.wrk import require_wrk, run_wrk
 from kb import gunicorn as gunicorn_settings
-from kb.models import Citation, SearchDocument, Source, Tactic
+from kb.models import Citation, SearchDocument, Source, Stage, Tactic, Technology
 
 
 @dataclass
@@ -152,8 +152,8 @@ class Command(BaseCommand):
             Tactic.objects.published().order_by("pk").values_list("public_id", "slug")[:5000]
         )
         chosen = rng.sample(tactics, min(500, len(tactics)))
-        stage = Tactic.stages.rel.model.objects.order_by("position").first()
-        technology = Tactic.technologies.rel.model.objects.order_by("position").first()
+        stage = Stage.objects.order_by("position").first()
+        technology = Technology.objects.order_by("position").first()
         filtered = f"/tactics/?stage={stage.slug}" if stage else "/tactics/"
         if technology:
             filtered += f"&technology={technology.slug}"

@@ -58,7 +58,9 @@ class ReferenceSerializer(serializers.Serializer):
     """A numbered reference: the source and the quotes taken from it."""
 
     number = serializers.IntegerField()
-    source = SourceLinkSerializer()
+    # DRF's metaclass takes declared fields off the class, so this one may be named like
+    # Field.source; the type checker cannot know that.
+    source = SourceLinkSerializer()  # type: ignore[assignment]
     quotes = QuoteSerializer(source="citations", many=True)
 
 
@@ -95,7 +97,9 @@ class TacticDetailSerializer(EntrySerializer):
     platforms = TermSerializer(many=True)
     stages = TermSerializer(many=True)
     target_groups = TermSerializer(many=True)
-    indicators = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    indicators: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True
+    )
     countermeasures = MitigationForTacticSerializer(source="public_mitigations", many=True)
     related_tactics = EntryLinkSerializer(source="public_related_tactics", many=True)
     references = ReferenceSerializer(many=True)

@@ -6,7 +6,7 @@ entry's own URL still answers, saying so, as its page does."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -29,6 +29,7 @@ from kb.models import (
     Actor,
     Category,
     Countermeasure,
+    Entry,
     Platform,
     SearchDocument,
     Source,
@@ -40,7 +41,7 @@ from kb.models import (
 from kb.search import highlight
 
 
-class ListedByTheEngine:
+class ListedByTheEngine(generics.GenericAPIView):
     """API lists answered by the list engine, as the HTML lists are (kb.lists): malformed
     filters get a 400 that names them. ``filterset_class`` documents the parameters in the
     OpenAPI description (drf-spectacular reads it through the filter backend)."""
@@ -51,7 +52,7 @@ class ListedByTheEngine:
         result = self.entries.run(request.query_params, getattr(request, "content_version", None))
         if result.parameters.errors:
             raise ValidationError(result.parameters.errors)
-        page = self.paginate_queryset(result.rows)
+        page = self.paginate_queryset(result.rows) or []
         highlight(page, result.search)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -66,7 +67,7 @@ class EntryViewSet(ListedByTheEngine, viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
     # Any segment reaches the view, so that an unknown ID gets the API's JSON 404.
     lookup_value_regex = r"[^/]+"
-    model: type
+    model: type[Entry]
     list_serializer: type[serializers.Serializer]
     detail_serializer: type[serializers.Serializer]
 
@@ -101,15 +102,15 @@ class SourceViewSet(EntryViewSet):
     list_serializer, detail_serializer = SourceSerializer, SourceDetailSerializer
 
 
-def vocabulary_viewset(vocabulary: type) -> type[viewsets.ReadOnlyModelViewSet]:
+def vocabulary_viewset(vocabulary: type[Model]) -> type[viewsets.ReadOnlyModelViewSet]:
     """A read-only list of one vocabulary's terms, in their curated order."""
     return type(
         f"{vocabulary.__name__}ViewSet",
         (viewsets.ReadOnlyModelViewSet,),
         {
-            "__doc__": f"{vocabulary._meta.verbose_name_plural.capitalize()}: "
-            f"{vocabulary.__doc__.splitlines()[0]}",
-            "queryset": vocabulary.objects.all(),
+            "__doc__": f"{str(vocabulary._meta.verbose_name_plural).capitalize()}: "
+            f"{(vocabulary.__doc__ or '').splitlines()[0]}",
+            "queryset": vocabulary._default_manager.all(),
             "serializer_class": TermSerializer,
             "lookup_field": "slug",
             "lookup_value_regex": r"[^/]+",

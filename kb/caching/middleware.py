@@ -114,7 +114,7 @@ class PublicPageCacheMiddleware:
             return HttpResponse(page.content, status=page.status, headers=page.headers)
         # The view renders what the database holds at this version or later; lists key
         # what they keep in memory by it (kb.lists).
-        request.content_version = version
+        request.content_version = version  # type: ignore[attr-defined]
         response = self.get_response(request)
         if _storable(response):
             _validators(response, etag, version)

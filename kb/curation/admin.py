@@ -66,7 +66,11 @@ def transition_action(name: str):
     """A list action that applies one workflow transition to every selected entry it fits."""
     transition = TRANSITIONS[name]
 
-    @admin.action(description=f"{transition.label} (selected entries)")
+    # The admin offers (and accepts) the action only to users with this permission.
+    @admin.action(
+        description=f"{transition.label} (selected entries)",
+        permissions=["review"] if transition.reviewers_only else ["change"],
+    )
     @transaction.atomic  # all the selected entries change, or none (the change form is atomic too)
     def action(modeladmin: EntryAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         changed, skipped = [], []
@@ -94,8 +98,6 @@ def transition_action(name: str):
             )
 
     action.__name__ = name
-    # The admin offers (and accepts) the action only to users with this permission.
-    action.allowed_permissions = ("review",) if transition.reviewers_only else ("change",)
     return action
 
 
@@ -115,7 +117,7 @@ class EntryAdmin(SimpleHistoryAdmin):
     form = EntryForm
     change_form_template = "admin/kb/entry_change_form.html"
     actions = [transition_action(name) for name in TRANSITIONS]
-    list_filter = ("status",)
+    list_filter: tuple[str, ...] = ("status",)
     readonly_fields = ("public_id", "status", "published_at", "created_at", "updated_at")
     history_list_display = ["status", "history_change_reason"]
     list_per_page = 50
@@ -203,7 +205,7 @@ class EntryAdmin(SimpleHistoryAdmin):
             record_version(form.instance, form.instance._change_reason)
 
 
-class EntryPartInline:
+class EntryPartInline(admin.options.InlineModelAdmin):
     """An entry's citations, indicators and links are edited with it, by whoever may edit
     the entry (a contributor's published entry is read-only, and so are its parts)."""
 
@@ -329,7 +331,7 @@ class SourceAdmin(EntryAdmin):
 
     @admin.display(description="Citations", ordering="citation_count")
     def citation_count(self, source: Source) -> int:
-        return source.citation_count
+        return source.citation_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(SynonymGroup)

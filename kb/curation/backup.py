@@ -235,7 +235,7 @@ def _existing_records() -> dict[str, int]:
 def _migration_targets(recorded: list[list[str]]) -> list[tuple[str, str]]:
     """The last migration of each app in the backup's database, as migration targets."""
     graph = MigrationLoader(connection, ignore_no_migrations=True).graph
-    applied = {tuple(node) for node in recorded}
+    applied = {(app, name) for app, name in recorded}
     unknown = sorted(applied - set(graph.nodes))
     if unknown:
         names = ", ".join(f"{app}.{name}" for app, name in unknown[:5])
@@ -270,7 +270,7 @@ def _load(objects: list[dict]) -> Summary:
         for record in loaded:
             # Raw saves write no history, but setting many-to-many links would: the
             # backup's own history is the record of what happened.
-            record.object.skip_history_when_saving = True
+            record.object.skip_history_when_saving = True  # type: ignore[attr-defined]
             record.save()
             counts[record.object._meta.label] = counts.get(record.object._meta.label, 0) + 1
             if record.deferred_fields:

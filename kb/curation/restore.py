@@ -53,7 +53,7 @@ def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
         # One query per kind of link, whatever the number of parts.
         existing = {
             field: set(
-                field.related_model._base_manager.filter(
+                field.related_model._base_manager.filter(  # type: ignore[union-attr]  # a relation
                     pk__in={getattr(part, field.attname) for part in wanted.values()}
                 ).values_list("pk", flat=True)
             )

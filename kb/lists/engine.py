@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from kb.models import ContentVersion, current_content_version
-from kb.search import Search, SearchOutcome
+from kb.search import Search, SearchableQuerySet, SearchOutcome
 
 from .facets import Facet, FacetOption, Option, bitset
 from .filters import KnowledgeBaseFilterSet
@@ -62,9 +62,9 @@ def ids_in_order(queryset: QuerySet) -> list[int]:
 
 
 class Matches(Sequence):
-    """The matching rows of a list in order, as paginators read them: counted without a
-    query, and each slice loaded by primary key in one query (with the list's related
-    rows)."""
+    """The matching rows of a list in order, as paginators read them: their number known
+    without a query, and each slice loaded by primary key in one query (with the list's
+    related rows)."""
 
     def __init__(self, rows: QuerySet, candidates: Sequence[int], matching: int | None) -> None:
         self.rows, self.candidates, self.matching = rows, candidates, matching
@@ -73,9 +73,6 @@ class Matches(Sequence):
     @cached_property
     def _count(self) -> int:
         return len(self.candidates) if self.matching is None else self.matching.bit_count()
-
-    def count(self) -> int:  # type: ignore[override]  # Paginator's protocol, not Sequence's
-        return self._count
 
     def __len__(self) -> int:
         return self._count
@@ -92,9 +89,20 @@ class Matches(Sequence):
         limit = len(bits) * 8
         return (pk for pk in self.candidates if pk < limit and bits[pk >> 3] >> (pk & 7) & 1)
 
-    def __getitem__(self, index):  # type: ignore[override]
-        if not isinstance(index, slice) or index.step not in (None, 1):
-            raise TypeError("Matches are read a page (a slice) at a time.")
+    def __iter__(self) -> Iterator[Any]:
+        """Every matching row, in order, loaded a hundred at a time."""
+        for start in range(0, self._count, 100):
+            yield from self[start : start + 100]
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        if index.step not in (None, 1):
+            raise TypeError("Matches are read in order, a page (a slice) at a time.")
         wanted = self.ids(index.start or 0, index.stop)
         found = self.rows.filter(pk__in=wanted).in_bulk() if wanted else {}
         return [found[pk] for pk in wanted if pk in found]
@@ -163,7 +171,7 @@ class EntryList:
 
     name: str
     parameters: type[KnowledgeBaseFilterSet]
-    rows: Callable[[], QuerySet]
+    rows: Callable[[], SearchableQuerySet]
 
     def run(self, data: QueryDict | dict, version: ContentVersion | None = None) -> ListResult:
         """The list as ``data`` (a query string) asks for it, at content ``version`` (the

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Model, Q
+
+from kb.models import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Option:
 class MembershipFacet:
     """A facet whose options are read with the entries carrying each (``load``)."""
 
-    def load(self, model: type) -> list[Option]:
+    def load(self, model: type[Model]) -> list[Option]:
         """Every option in display order with its members (one or two queries)."""
         raise NotImplementedError
 
@@ -72,13 +74,17 @@ class MembershipFacet:
 class TermFacet(MembershipFacet):
     """Counts per term of a vocabulary, reached from the terms through ``relation``."""
 
-    def __init__(self, vocabulary: type, relation: str, condition: Q | None = None) -> None:
+    def __init__(
+        self, vocabulary: type[Vocabulary], relation: str, condition: Q | None = None
+    ) -> None:
         self.vocabulary, self.relation, self.condition = vocabulary, relation, condition or Q()
 
-    def load(self, model: type) -> list[Option]:
-        terms = self.vocabulary.objects.order_by("position", "name")
+    def load(self, model: type[Model]) -> list[Option]:
+        terms = self.vocabulary._default_manager.order_by("position", "name")
         links = (
-            self.vocabulary.objects.filter(self.condition, **{f"{self.relation}__isnull": False})
+            self.vocabulary._default_manager.filter(
+                self.condition, **{f"{self.relation}__isnull": False}
+            )
             .values_list("pk", f"{self.relation}__pk")
             .order_by()
         )
@@ -94,8 +100,8 @@ class ChoiceFacet(MembershipFacet):
     def __init__(self, field: str, choices: list[tuple[str, str]]) -> None:
         self.field, self.choices = field, choices
 
-    def load(self, model: type) -> list[Option]:
+    def load(self, model: type[Model]) -> list[Option]:
         entries: dict[str, list[int]] = {}
-        for value, pk in model.objects.values_list(self.field, "pk").order_by():
+        for value, pk in model._default_manager.values_list(self.field, "pk").order_by():
             entries.setdefault(value, []).append(pk)
         return [Option(v, label, bitset(entries.get(v, ()))) for v, label in self.choices]

@@ -32,6 +32,7 @@ from kb.models import (
     Tactic,
     TargetGroup,
     Technology,
+    Vocabulary,
 )
 
 QUERY_MAX_LENGTH = 200
@@ -70,11 +71,11 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = TermField
 
-    def __init__(self, model: type, field_name: str, label: str, **kwargs) -> None:
+    def __init__(self, model: type[Vocabulary], field_name: str, label: str, **kwargs) -> None:
         super().__init__(
             field_name=field_name,
             label=label,
-            queryset=model.objects.all(),
+            queryset=model._default_manager.all(),
             to_field_name="slug",
             widget=forms.CheckboxSelectMultiple,
             **kwargs,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .tactics import Tactic
 from .workflow import Entry, EntryQuerySet
+
+if TYPE_CHECKING:
+    from .sources import Citation
 
 
 class ResponseKind(models.TextChoices):
@@ -43,6 +47,9 @@ class CountermeasureQuerySet(EntryQuerySet):
         )
 
 
+CountermeasureManager = models.Manager.from_queryset(CountermeasureQuerySet)
+
+
 class Countermeasure(Entry):
     """A response to one or more tactics, by a kind of actor, as reported by the sources."""
 
@@ -61,8 +68,12 @@ class Countermeasure(Entry):
         Tactic, through="Mitigation", blank=True, related_name="countermeasures"
     )
 
-    objects = CountermeasureQuerySet.as_manager()
+    objects: ClassVar[CountermeasureManager] = CountermeasureManager()
     history = HistoricalRecords(m2m_fields=[actors])
+
+    if TYPE_CHECKING:
+        #: What ``for_page()`` loads: the citations of public sources, in order.
+        public_citations: list[Citation]
 
     class Meta(Entry.Meta):
         ordering = ["name"]
@@ -84,9 +95,6 @@ class Countermeasure(Entry):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.name}" if self.public_id else self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("kb:countermeasure-detail", args=[self.public_id, self.slug])
 
     def references(self) -> list:
         from .sources import group_citations

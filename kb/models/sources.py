@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .workflow import Entry, EntryQuerySet
@@ -59,6 +59,9 @@ class SourceQuerySet(EntryQuerySet):
         )
 
 
+SourceManager = models.Manager.from_queryset(SourceQuerySet)
+
+
 class Source(Entry):
     """An article or report that documents tactics or countermeasures."""
 
@@ -95,7 +98,7 @@ class Source(Entry):
     )
     summary = models.TextField(blank=True)
 
-    objects = SourceQuerySet.as_manager()
+    objects: ClassVar[SourceManager] = SourceManager()
     history = HistoricalRecords()
 
     class Meta(Entry.Meta):
@@ -137,9 +140,6 @@ class Source(Entry):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("kb:source-detail", args=[self.public_id, self.slug])
-
     def clean(self) -> None:
         if self.published_on and not self.date_precision:
             raise ValidationError({"date_precision": "Say how much of the date is known."})
@@ -150,7 +150,7 @@ class Source(Entry):
     def date_display(self) -> str:
         """The publication date to the precision known, else the dateline, else 'n.d.'."""
         if self.published_on:
-            formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%B %Y"}
+            formats: dict[str, str] = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%B %Y"}
             if self.date_precision in formats:
                 return self.published_on.strftime(formats[self.date_precision])
             return f"{self.published_on.day} {self.published_on:%B %Y}"

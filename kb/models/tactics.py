@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .workflow import Entry, EntryQuerySet
+
+if TYPE_CHECKING:
+    from .sources import Citation
 
 
 class TacticQuerySet(EntryQuerySet):
@@ -47,6 +51,9 @@ class TacticQuerySet(EntryQuerySet):
         )
 
 
+TacticManager = models.Manager.from_queryset(TacticQuerySet)
+
+
 class Tactic(Entry):
     """A way in which traffickers use technology, as reported by at least one source."""
 
@@ -73,8 +80,12 @@ class Tactic(Entry):
     )
     related_tactics = models.ManyToManyField("self", blank=True, symmetrical=True)
 
-    objects = TacticQuerySet.as_manager()
+    objects: ClassVar[TacticManager] = TacticManager()
     history = HistoricalRecords(m2m_fields=[technologies, platforms, stages, target_groups])
+
+    if TYPE_CHECKING:
+        #: What ``for_page()`` loads: the citations of public sources, in order.
+        public_citations: list[Citation]
 
     class Meta(Entry.Meta):
         ordering = ["name"]
@@ -88,9 +99,6 @@ class Tactic(Entry):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.name}" if self.public_id else self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("kb:tactic-detail", args=[self.public_id, self.slug])
 
     def references(self) -> list:
         """The page's numbered reference list, from the citations loaded by ``for_page``."""

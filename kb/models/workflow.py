@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from kb.search import SearchableQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from .versions import PublishedVersion
 
 
 class Status(models.TextChoices):
@@ -168,17 +172,25 @@ class EntryQuerySet(SearchableQuerySet):
     """Visibility rules shared by every kind of entry; ``search()`` finds them by their
     search document."""
 
-    def published(self) -> EntryQuerySet:
+    def published(self) -> Self:
         """Entries that appear in lists, counts and search."""
         return self.filter(status=Status.PUBLISHED)
 
-    def public(self) -> EntryQuerySet:
+    def public(self) -> Self:
         """Entries whose own page anyone may open: published, and retired ones (which say so)."""
         return self.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
 
-    def visible_to(self, user: User | AnonymousUser) -> EntryQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """What ``user`` may open: staff preview drafts and entries in review, readers may not."""
         return self.all() if user.is_staff else self.public()
+
+    def for_page(self) -> Self:
+        """Load everything an entry's page shows, in a fixed number of queries (each kind
+        of entry says what that is)."""
+        raise NotImplementedError
+
+
+EntryManager = models.Manager.from_queryset(EntryQuerySet)
 
 
 class Entry(models.Model):
@@ -210,7 +222,7 @@ class Entry(models.Model):
         null=True, blank=True, editable=False, help_text="When the entry was first published."
     )
 
-    objects = EntryQuerySet.as_manager()
+    objects: ClassVar[EntryManager] = EntryManager()
 
     class Meta:
         abstract = True
@@ -224,10 +236,21 @@ class Entry(models.Model):
             ),
         ]
 
+    if TYPE_CHECKING:
+        # Declared by each kind of entry: its revision history (django-simple-history), its
+        # published versions, and the note the admin gives the history.
+        history: ClassVar[Any]
+        versions: RelatedManager[PublishedVersion]
+        _change_reason: str
+
     def save(self, *args, **kwargs) -> None:
         if not self.public_id:
             self.public_id = allocate_public_id(self.PUBLIC_ID_PREFIX)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        """The entry's canonical page: /tactics/TT-0001/<slug>/ and the like."""
+        return reverse(f"kb:{self._meta.model_name}-detail", args=[self.public_id, self.slug])
 
     @property
     def is_published(self) -> bool:

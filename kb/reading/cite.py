@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 
-from kb.models import Entry
+from kb.models import Countermeasure, Entry, Source, Tactic
 
 BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -44,7 +45,10 @@ class PageCitation:
 
     @property
     def title(self) -> str:
-        name = getattr(self.entry, "name", None) or self.entry.title
+        entry = self.entry
+        name = (
+            entry.name if isinstance(entry, Tactic | Countermeasure) else cast(Source, entry).title
+        )
         return f"{name} ({self.entry.public_id})"
 
     @property

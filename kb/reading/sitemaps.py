@@ -4,13 +4,13 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from kb.models import Countermeasure, Source, Tactic
+from kb.models import Countermeasure, Entry, Source, Tactic
 
 
 class EntrySitemap(Sitemap):
     """Published entries of one kind (retired ones are noindex, so they are left out)."""
 
-    def __init__(self, model: type) -> None:
+    def __init__(self, model: type[Entry]) -> None:
         self.model = model
 
     def items(self) -> QuerySet:

@@ -77,6 +77,7 @@ def _mitigations_as_of(moment, **own) -> list[Mitigation]:
 def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
     """Rebuild ``version`` of its tactic (a handful of queries on the history tables)."""
     moment, tactic = version.published_at, version.tactic
+    assert tactic is not None, "a tactic's version"
     record = _record(tactic, moment)
     from kb.models import Platform, Stage, TargetGroup, Technology
 
@@ -119,6 +120,7 @@ def countermeasure_as_published(version: PublishedVersion) -> CountermeasureAsPu
     from kb.models import Actor
 
     moment, countermeasure = version.published_at, version.countermeasure
+    assert countermeasure is not None, "a countermeasure's version"
     record = _record(countermeasure, moment)
     return CountermeasureAsPublished(
         version=version,

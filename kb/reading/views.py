@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from kb.models import (
     Tactic,
     canonical_public_id,
 )
+from kb.models.workflow import EntryQuerySet
 from kb.reading.cite import PageCitation
 from kb.reading.matrix import build_matrix
 from kb.reading.versions import AS_PUBLISHED
@@ -95,7 +96,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 def _entry_page(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: EntryQuerySet,
     public_id: str,
     slug: str | None,
     template: str,
@@ -122,7 +123,7 @@ def _entry_page(
     )
 
 
-def _public_entry(request: HttpRequest, queryset: QuerySet, public_id: str) -> Entry:
+def _public_entry(request: HttpRequest, queryset: EntryQuerySet, public_id: str) -> Entry:
     """The entry of ``queryset`` that ``public_id`` names (any spelling), if this reader may
     see it; otherwise a 404 indistinguishable from an ID that never existed."""
     canonical_id = canonical_public_id(public_id, queryset.model.PUBLIC_ID_PREFIX)
@@ -136,18 +137,18 @@ def _public_entry(request: HttpRequest, queryset: QuerySet, public_id: str) -> E
 
 def entry_changes(request: HttpRequest, public_id: str, model: type[Entry]) -> HttpResponse:
     """An entry's public change log: every published version, newest first."""
-    entry = _public_entry(request, model.objects, public_id)
+    entry = _public_entry(request, model.objects.all(), public_id)
     return render(
         request, "kb/changes.html", {"entry": entry, "versions": list(entry.versions.all())}
     )
 
 
 def entry_version(
-    request: HttpRequest, public_id: str, number: str, model: type[Entry]
+    request: HttpRequest, public_id: str, number: int, model: type[Entry]
 ) -> HttpResponse:
     """Version ``number`` of an entry exactly as it was published, for course material
     that must show what it taught."""
-    entry = _public_entry(request, model.objects, public_id)
+    entry = _public_entry(request, model.objects.all(), public_id)
     version = entry.versions.filter(number=number).first()
     if version is None:
         raise Http404("No such version.")
@@ -249,7 +250,8 @@ MATRIX_COLUMNS = {"stage": "Stages of the trafficking process", "category": "Cat
 def matrix(request: HttpRequest) -> HttpResponse:
     """Published tactics at a glance: stages (or categories) as columns, each listing its
     first tactics and linking to the rest."""
-    by = request.GET.get("by") if request.GET.get("by") in MATRIX_COLUMNS else "stage"
+    by = request.GET.get("by", "")
+    by = by if by in MATRIX_COLUMNS else "stage"
     # The matrix filters by vocabulary only; a text search has the lists for that.
     data = request.GET.copy()
     for name in ("q", "sort", "page"):
@@ -263,7 +265,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "by": by,
             "column_kinds": MATRIX_COLUMNS,
             "columns": build_matrix(result, by, data),
-            "tactic_count": result.rows.count(),
+            "tactic_count": len(result.rows),
         },
     )
 

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .backends import get_backend
+from .backends.base import QS
 from .query import Query, Term, parse
 from .spelling import best_corrections
 from .synonyms import Thesaurus, current_synonyms
@@ -115,7 +116,7 @@ class SearchableQuerySet(QuerySet):
         return _matching(self, search.query, every_word=every_word).order_by("-search_rank", "pk")
 
 
-def _matching(rows: QuerySet, query: Query, *, every_word: bool) -> QuerySet:
+def _matching(rows: QS, query: Query, *, every_word: bool) -> QS:
     path = getattr(rows, "search_document_path", "search_document__")
     return get_backend().filter(rows, query, relaxed=not every_word, path=path)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Model, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.html import strip_tags
 
 from kb import bulk
@@ -22,11 +24,13 @@ from kb.models import (
     Citation,
     Countermeasure,
     DocumentKind,
+    Entry,
     SearchDocument,
     SearchWord,
     Source,
     Status,
     Tactic,
+    Vocabulary,
     content_changed,
 )
 
@@ -52,7 +56,7 @@ def _searchable_id(public_id: str) -> str:
     return " ".join(words(public_id))
 
 
-def _names(terms: Iterable[Model]) -> list[str]:
+def _names(terms: Iterable[Vocabulary]) -> list[str]:
     return [term.name for term in terms]
 
 
@@ -113,21 +117,31 @@ def source_document(source: Source) -> dict[str, str]:
 
 _CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
-# How to load each kind of entry with everything its document shows, and build it.
-KINDS = {
-    Tactic: (
+
+@dataclass(frozen=True)
+class Indexed:
+    """How one kind of entry becomes a search document: its kind, how to load entries with
+    everything their document shows, and how to build the document's fields."""
+
+    kind: DocumentKind
+    load: Callable[[QuerySet], QuerySet]
+    build: Callable[[Any], dict[str, str]]
+
+
+KINDS: dict[type[Entry], Indexed] = {
+    Tactic: Indexed(
         DocumentKind.TACTIC,
         lambda qs: qs.select_related("category").prefetch_related(
             "technologies", "platforms", "stages", "target_groups", "indicators", _CITATIONS
         ),
         tactic_document,
     ),
-    Countermeasure: (
+    Countermeasure: Indexed(
         DocumentKind.COUNTERMEASURE,
         lambda qs: qs.prefetch_related("actors", _CITATIONS),
         countermeasure_document,
     ),
-    Source: (DocumentKind.SOURCE, lambda qs: qs, source_document),
+    Source: Indexed(DocumentKind.SOURCE, lambda qs: qs, source_document),
 }
 
 
@@ -159,13 +173,14 @@ def _adjust_vocabulary(added: set[str], removed: set[str]) -> None:
 
 
 @transaction.atomic
-def reindex(model: type[Tactic | Countermeasure | Source], pks: Iterable[int]) -> None:
+def reindex(model: type[Entry], pks: Iterable[int]) -> None:
     """Bring the documents of these entries up to date: create, update, or delete them."""
     pks = set(pks)
     if not pks or bulk.in_progress():
         return
-    kind, load, build = KINDS[model]
-    entries = {entry.pk: entry for entry in load(model.objects.filter(pk__in=pks))}
+    indexed = KINDS[model]
+    kind = indexed.kind
+    entries = {entry.pk: entry for entry in indexed.load(model.objects.filter(pk__in=pks))}
     documents = {
         getattr(document, f"{kind}_id"): document
         for document in SearchDocument.objects.filter(**{f"{kind}__in": pks}).defer("search_vector")
@@ -178,7 +193,7 @@ def reindex(model: type[Tactic | Countermeasure | Source], pks: Iterable[int]) -
                 document.delete()
             _adjust_vocabulary(set(), old_words)
             continue
-        fields = build(entry)
+        fields = indexed.build(entry)
         if document is None:
             SearchDocument.objects.create(kind=kind, **{kind: entry}, **fields)
         elif fields != _document_fields(document):
@@ -187,19 +202,18 @@ def reindex(model: type[Tactic | Countermeasure | Source], pks: Iterable[int]) -
         _adjust_vocabulary(new_words - old_words, old_words - new_words)
 
 
-def forget(entry: Tactic | Countermeasure | Source) -> None:
+def forget(entry: Entry) -> None:
     """Remove an entry's document before the entry itself is deleted."""
     if bulk.in_progress():
         return
-    document = SearchDocument.objects.filter(**{KINDS[type(entry)][0]: entry}).first()
+    document = SearchDocument.objects.filter(**{KINDS[type(entry)].kind: entry}).first()
     if document:
         _adjust_vocabulary(set(), index_words(_document_fields(document)))
         document.delete()
 
 
-def _published_in_batches(model: type) -> Iterator[list]:
-    load = KINDS[model][1]
-    queryset: QuerySet = load(model.objects.published().order_by("pk"))
+def _published_in_batches(model: type[Entry]) -> Iterator[list]:
+    queryset = KINDS[model].load(model.objects.published().order_by("pk"))
     batch = []
     for entry in queryset.iterator(chunk_size=BATCH_SIZE):
         batch.append(entry)
@@ -217,13 +231,14 @@ def rebuild(progress=None) -> dict[str, int]:
     SearchDocument.objects.all().delete()
     SearchWord.objects.all().delete()
     vocabulary: Counter[str] = Counter()
-    counts = {}
-    for model, (kind, _, build) in KINDS.items():
+    counts: dict[str, int] = {}
+    for model, indexed in KINDS.items():
+        kind = str(indexed.kind)
         counts[kind] = 0
         for batch in _published_in_batches(model):
             documents = []
             for entry in batch:
-                fields = build(entry)
+                fields = indexed.build(entry)
                 vocabulary.update(index_words(fields))
                 documents.append(SearchDocument(kind=kind, **{kind: entry}, **fields))
             SearchDocument.objects.bulk_create(documents)

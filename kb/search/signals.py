@@ -33,7 +33,7 @@ def entry_saved(sender: type[Entry], instance: Entry, raw: bool, **kwargs) -> No
     if raw:
         return
     indexing.reindex(sender, [instance.pk])
-    if sender is Source:
+    if isinstance(instance, Source):
         # Quotes from a source are searchable only while the source is published.
         cited = Citation.objects.filter(source=instance)
         indexing.reindex(Tactic, cited.values_list("tactic", flat=True).exclude(tactic=None))

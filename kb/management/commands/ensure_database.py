@@ -16,16 +16,16 @@ class Command(BaseCommand):
         if config["ENGINE"] != "django.db.backends.postgresql":
             self.stdout.write("Not PostgreSQL: nothing to create.")
             return
-        params = {
-            "host": config.get("HOST") or None,
-            "port": config.get("PORT") or None,
-            "user": config.get("USER") or None,
-            "password": config.get("PASSWORD") or None,
-            "dbname": "postgres",
-            "connect_timeout": 5,
-        }
         try:
-            with psycopg.connect(**params, autocommit=True) as connection:
+            with psycopg.connect(
+                host=config.get("HOST") or None,
+                port=config.get("PORT") or None,
+                user=config.get("USER") or None,
+                password=config.get("PASSWORD") or None,
+                dbname="postgres",
+                connect_timeout=5,
+                autocommit=True,
+            ) as connection:
                 exists = connection.execute(
                     "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
                 ).fetchone()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import QuerySet
 
 from ..query import Query
+
+QS = TypeVar("QS", bound=QuerySet)
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class SearchBackend(ABC):
     TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
 
     @abstractmethod
-    def filter(self, queryset: QuerySet, query: Query, *, relaxed: bool, path: str) -> QuerySet:
+    def filter(self, queryset: QS, query: Query, *, relaxed: bool, path: str) -> QS:
         """Rows matching ``query`` (every clause, or any clause when ``relaxed``), annotated
         with ``search_rank``: higher is more relevant."""
 

@@ -30,7 +30,7 @@ from django.db.models import (
 
 from ..query import Query, Term
 from ..text import MARK_END, MARK_START
-from .base import MarkedDocument, SearchBackend
+from .base import QS, MarkedDocument, SearchBackend
 
 CONFIG = "kb_english"
 
@@ -103,7 +103,7 @@ class PostgreSQLBackend(SearchBackend):
             to_tsquery_text(query, relaxed=relaxed), search_type="raw", config=CONFIG
         )
 
-    def filter(self, queryset: QuerySet, query: Query, *, relaxed: bool, path: str) -> QuerySet:
+    def filter(self, queryset: QS, query: Query, *, relaxed: bool, path: str) -> QS:
         search_query = self._search_query(query, relaxed)
         weights = [0.1, self.BODY_WEIGHT, self.SUMMARY_WEIGHT, self.TITLE_WEIGHT]  # D, C, B, A
         vector = F(f"{path}search_vector")
@@ -124,15 +124,15 @@ class PostgreSQLBackend(SearchBackend):
         self, documents: QuerySet, query: Query, *, relaxed: bool, key: str = "pk"
     ) -> dict[int, MarkedDocument]:
         search_query = SearchQuery(highlight_tsquery_text(query), search_type="raw", config=CONFIG)
-        marks = {"config": CONFIG, "start_sel": MARK_START, "stop_sel": MARK_END}
-        body_snippet = SearchHeadline(
-            "body",
-            search_query,
-            max_words=30,
-            min_words=12,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-            **marks,
+
+        def marked(column: str, **options) -> SearchHeadline:
+            return SearchHeadline(
+                column, search_query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_END,
+                **options,
+            )  # fmt: skip
+
+        body_snippet = marked(
+            "body", max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … "
         )
         summary_matches = Func(
             SearchVector("summary", config=CONFIG),
@@ -141,8 +141,8 @@ class PostgreSQLBackend(SearchBackend):
             output_field=BooleanField(),
         )
         rows = documents.annotate(
-            marked_title=SearchHeadline("title", search_query, highlight_all=True, **marks),
-            marked_summary=SearchHeadline("summary", search_query, highlight_all=True, **marks),
+            marked_title=marked("title", highlight_all=True),
+            marked_summary=marked("summary", highlight_all=True),
             # Parsing the bodies is most of the cost (7 ms for a page of 20); a summary that
             # shows the match is what the result shows anyway.
             marked_body=Case(

@@ -8,7 +8,7 @@ from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
 
 from ..query import Query, Term
 from ..text import MARK_END, MARK_START
-from .base import MarkedDocument, SearchBackend
+from .base import QS, MarkedDocument, SearchBackend
 
 # Column order of kb_searchdocument_fts: title, summary, keywords, body.
 TITLE, SUMMARY, BODY = 0, 1, 3
@@ -38,13 +38,13 @@ class Bm25(Func):
     def __init__(self, index, *weights: float) -> None:
         super().__init__(index, *(Value(w) for w in weights))
 
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
+    def as_sql(self, compiler, connection, *args, **extra):
+        sql, params = super().as_sql(compiler, connection, *args, **extra)
         return f"(-{sql})", params
 
 
 class SQLiteBackend(SearchBackend):
-    def filter(self, queryset: QuerySet, query: Query, *, relaxed: bool, path: str) -> QuerySet:
+    def filter(self, queryset: QS, query: Query, *, relaxed: bool, path: str) -> QS:
         index = f"{path}index_row__index"
         # bm25 weights are per column: title, summary, keywords, body.
         weights = (

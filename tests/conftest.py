@@ -1,99 +1,33 @@
-"""Small factories and personas shared by the tests.
+"""Fixtures, hooks and personas shared by the tests.
 
-Each test builds exactly the records it talks about; nothing depends on the seed content
-except the tests of the seed content itself.
+The data factories are in tests/factories.py; a test builds exactly the records it talks
+about. The personas are signed-in (or anonymous) clients, one per kind of person the site
+serves: ``reader`` (anonymous), ``staff_client`` (staff without a role), ``contributor`` and
+``reviewer`` (the editorial roles of migration 0008), and pytest-django's ``admin_client``
+(a superuser, the only one who may manage users).
 """
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from kb.models import (
     Actor,
     Category,
-    Citation,
-    Countermeasure,
-    Mitigation,
     Platform,
-    Source,
     Stage,
     Status,
-    Tactic,
     TargetGroup,
     Technology,
 )
 
-_counter = itertools.count(1)
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{next(_counter)}"
-
-
-def make_term(model: type, name: str | None = None):
-    """A vocabulary term (category, technology, platform, stage, group or actor)."""
-    name = name or _unique(model.__name__.lower())
-    return model.objects.create(name=name, slug=name.lower().replace(" ", "-"))
-
-
-def make_source(status: str = Status.PUBLISHED, **fields) -> Source:
-    title = fields.pop("title", None) or _unique("Source")
-    fields.setdefault("slug", title.lower().replace(" ", "-"))
-    return Source.objects.create(title=title, status=status, **fields)
-
-
-def make_tactic(name: str | None = None, status: str = Status.PUBLISHED, **fields) -> Tactic:
-    """A tactic; many-to-many terms may be given as lists (technologies=[...])."""
-    name = name or _unique("Tactic")
-    m2m = {
-        key: fields.pop(key)
-        for key in ("technologies", "platforms", "stages", "target_groups", "related_tactics")
-        if key in fields
-    }
-    fields.setdefault("slug", name.lower().replace(" ", "-"))
-    fields.setdefault("summary", f"Summary of {name}.")
-    fields.setdefault("category", fields.get("category") or make_term(Category))
-    tactic = Tactic.objects.create(name=name, status=status, **fields)
-    for key, values in m2m.items():
-        getattr(tactic, key).set(values)
-    return tactic
-
-
-def make_countermeasure(
-    name: str | None = None, status: str = Status.PUBLISHED, counters=(), actors=(), **fields
-) -> Countermeasure:
-    name = name or _unique("Countermeasure")
-    fields.setdefault("slug", name.lower().replace(" ", "-"))
-    fields.setdefault("summary", f"Summary of {name}.")
-    fields.setdefault("response_kind", "detect")
-    countermeasure = Countermeasure.objects.create(name=name, status=status, **fields)
-    countermeasure.actors.set(actors)
-    for tactic in counters:
-        Mitigation.objects.create(countermeasure=countermeasure, tactic=tactic, note="How.")
-    return countermeasure
-
-
-def cite(entry: Tactic | Countermeasure, source: Source, quote: str = "A quote.", **fields):
-    kind = "tactic" if isinstance(entry, Tactic) else "countermeasure"
-    return Citation.objects.create(source=source, quote=quote, **{kind: entry}, **fields)
-
-
-def count_queries(client: Client, url: str) -> int:
-    """How many SQL queries rendering ``url`` takes (the page must answer 200).
-
-    The page cache's own lookup of the content version is left out: it is one query with the
-    in-memory cache, none while the shared cache holds the version (tests/test_caching.py).
-    """
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return sum("kb_contentversion" not in query["sql"] for query in captured)
+from .factories import make_countermeasure, make_tactic, make_term
+from .measurements import MEASUREMENTS
 
 
 @pytest.fixture(autouse=True)
@@ -109,21 +43,13 @@ def page_cache_only_where_asked(request, settings):
     cache.clear()
 
 
+# --- personas ------------------------------------------------------------------------------
+
+
 @pytest.fixture
 def reader() -> Client:
     """An anonymous reader."""
     return Client()
-
-
-@pytest.fixture
-def broken_home_page(monkeypatch) -> str:
-    """The home page fails with an unexpected error (a bug, not an outage); its URL."""
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr("kb.reading.views.Category.objects.with_published_tactics", broken)
-    return "/"
 
 
 @pytest.fixture
@@ -133,6 +59,31 @@ def staff_client(django_user_model) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def member_of(group: str, django_user_model) -> Client:
+    """A client signed in as a new staff user in ``group`` (one of migration 0008's roles),
+    whose username is the group's name in lower case."""
+    user = django_user_model.objects.create_user(group.lower(), password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def contributor(django_user_model) -> Client:
+    """A signed-in contributor: writes drafts and sends them to review."""
+    return member_of("Contributors", django_user_model)
+
+
+@pytest.fixture
+def reviewer(django_user_model) -> Client:
+    """A signed-in reviewer: also publishes, returns to draft, retires and deletes."""
+    return member_of("Reviewers", django_user_model)
+
+
+# --- content ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -147,19 +98,6 @@ def terms() -> dict:
         "group": make_term(TargetGroup, "Teenage boys"),
         "actor": make_term(Actor, "NGOs"),
     }
-
-
-MEASUREMENTS = pytest.StashKey[list[str]]()
-
-
-def report(config: pytest.Config, line: str) -> None:
-    """Keep a figure a test measured, for the summary at the end of the run."""
-    config.stash.setdefault(MEASUREMENTS, []).append(line)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    for line in config.stash.get(MEASUREMENTS, []):
-        terminalreporter.write_line(line)
 
 
 @pytest.fixture
@@ -187,3 +125,20 @@ def varied_tactics() -> dict[str, list]:
             counters=rng.sample(tactics, rng.randint(1, 4)),
         )
     return {"stage": stages, "technology": technologies, "category": categories, "actor": actors}
+
+
+@pytest.fixture
+def broken_home_page(monkeypatch) -> str:
+    """The home page fails with an unexpected error (a bug, not an outage); its URL."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("kb.reading.views.Category.objects.with_published_tactics", broken)
+    return "/"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """The figures tests kept with ``tests.measurements.report``, after the run."""
+    for line in config.stash.get(MEASUREMENTS, []):
+        terminalreporter.write_line(line)

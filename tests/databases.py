@@ -20,7 +20,7 @@ from psycopg import sql
 
 from kb.settings import BASE_DIR
 
-from .test_settings import environment
+from .environment import environment
 
 
 def suite_vendor() -> str:

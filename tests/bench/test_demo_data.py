@@ -15,7 +15,7 @@ from kb.models import (
     Tactic,
 )
 
-from ..conftest import make_tactic
+from ..factories import make_tactic
 
 pytestmark = pytest.mark.django_db
 

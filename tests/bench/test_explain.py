@@ -8,7 +8,7 @@ from django.db import connection
 
 from bench.commands.explain import Command as Explain
 
-from ..conftest import make_tactic
+from ..factories import make_tactic
 
 pytestmark = pytest.mark.django_db
 

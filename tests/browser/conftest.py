@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from kb.settings import BASE_DIR
+from .screens import DESKTOP, PHONE
 
 CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
 # The flags a headless Chromium needs as root in a container, and none of its calls home
@@ -27,9 +27,6 @@ CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-SCREENSHOTS = BASE_DIR / "docs" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +93,3 @@ def phone(browser, site) -> Iterator[Page]:
         has_touch=True,
         permissions=["clipboard-read", "clipboard-write"],
     )
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Keep a full-page picture of what the test sees, for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -9,7 +9,7 @@ import re
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import DESKTOP, screenshot
+from .screens import DESKTOP, screenshot
 
 NAME = "Fake modelling agency websites"
 

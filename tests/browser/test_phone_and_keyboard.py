@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import screenshot
+from .screens import screenshot
 from .test_reader import GPS_TACTIC
 
 MAIN_PAGES = [

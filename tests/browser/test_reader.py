@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from kb.models import Tactic
 
-from .conftest import screenshot
+from .screens import screenshot
 
 GPS_TACTIC = "GPS tracking of victims through their phones"
 

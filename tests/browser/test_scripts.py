@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import DESKTOP
+from .screens import DESKTOP
 from .test_reader import GPS_TACTIC
 
 

@@ -1,0 +1,54 @@
+"""The admin's forms as a browser posts them: an entry's fields and its inline rows."""
+
+from __future__ import annotations
+
+from kb.models import Tactic
+
+
+def inline_management(prefix: str, total: int) -> dict:
+    """The management fields of an inline formset with ``total`` new rows."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def new_tactic_form(category, technology, source, countermeasure, **extra) -> dict:
+    """The add form of a new tactic, with one indicator, citation and countermeasure link."""
+    return {
+        "name": "Fake modelling agency",
+        "slug": "fake-modelling-agency",
+        "summary": "A website offering modelling work that does not exist.",
+        "description": "Described in **Markdown**.",
+        "category": category.pk,
+        "technologies": [technology.pk],
+        **inline_management("indicators", 1),
+        "indicators-0-text": "The agency cannot be found anywhere else.",
+        "indicators-0-position": "0",
+        **inline_management("citations", 1),
+        "citations-0-source": source.pk,
+        "citations-0-quote": "Traffickers create fake business websites",
+        "citations-0-locator": "paragraph 6",
+        "citations-0-position": "0",
+        **inline_management("mitigations", 1),
+        "mitigations-0-countermeasure": countermeasure.pk,
+        "mitigations-0-note": "Seizing the servers takes the site down.",
+        **extra,
+    }
+
+
+def admin_form(tactic: Tactic, **extra) -> dict:
+    """The change form of ``tactic`` as it stands, with no new inline rows."""
+    return {
+        "name": tactic.name,
+        "slug": tactic.slug,
+        "summary": tactic.summary,
+        "description": tactic.description,
+        "category": tactic.category_id,
+        **inline_management("indicators", 0),
+        **inline_management("citations", 0),
+        **inline_management("mitigations", 0),
+        **extra,
+    }

@@ -1,0 +1,149 @@
+"""Editorial roles: contributors write drafts and send them to review, reviewers publish,
+return to draft and retire, and only superusers manage users. Each role can do exactly its
+part, through every way the admin offers (buttons, list actions, history restore)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kb.models import Category, Status, Tactic, Technology
+
+from ..factories import make_countermeasure, make_source, make_tactic, make_term
+from .forms import inline_management, new_tactic_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tactic_form():
+    category, technology = make_term(Category), make_term(Technology)
+    source, countermeasure = make_source(), make_countermeasure("Seize servers")
+    return new_tactic_form(category, technology, source, countermeasure)
+
+
+def edit(tactic: Tactic, form: dict, **changes) -> dict:
+    """The change form as posted for an entry with no new inline rows."""
+    return {
+        **form,
+        "slug": tactic.slug,
+        **inline_management("indicators", 0),
+        **inline_management("citations", 0),
+        **inline_management("mitigations", 0),
+        **changes,
+    }
+
+
+def act(client: Client, action: str, tactic: Tactic) -> Tactic:
+    client.post("/admin/kb/tactic/", {"action": action, "_selected_action": [tactic.pk]})
+    tactic.refresh_from_db()
+    return tactic
+
+
+def test_contributor_writes_a_draft_and_sends_it_to_review(contributor, tactic_form):
+    response = contributor.post("/admin/kb/tactic/add/", tactic_form)
+    assert response.status_code == 302
+    tactic = Tactic.objects.get(slug="fake-modelling-agency")
+    assert tactic.status == Status.DRAFT
+    assert tactic.citations.count() == tactic.indicators.count() == 1
+
+    page = contributor.get(f"/admin/kb/tactic/{tactic.pk}/change/").text
+    assert 'value="send_to_review"' in page and 'value="publish"' not in page
+    url = f"/admin/kb/tactic/{tactic.pk}/change/"
+    response = contributor.post(url, edit(tactic, tactic_form, _transition="send_to_review"))
+    assert response.status_code == 302
+    tactic.refresh_from_db()
+    assert tactic.status == Status.IN_REVIEW
+
+
+def test_contributor_cannot_publish_return_or_retire(contributor, tactic_form):
+    in_review = make_tactic(status=Status.IN_REVIEW)
+    published = make_tactic(status=Status.PUBLISHED)
+    changelist = contributor.get("/admin/kb/tactic/").text
+    assert 'value="send_to_review"' in changelist
+    for action in ("publish", "return_to_draft", "retire"):
+        assert f'value="{action}"' not in changelist
+    assert act(contributor, "publish", in_review).status == Status.IN_REVIEW
+    assert act(contributor, "return_to_draft", published).status == Status.PUBLISHED
+    assert act(contributor, "retire", published).status == Status.PUBLISHED
+
+    url = f"/admin/kb/tactic/{in_review.pk}/change/"
+    response = contributor.post(url, edit(in_review, tactic_form, _transition="publish"))
+    assert response.status_code == 403
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW
+
+
+def test_contributor_sees_entries_in_review_or_public_read_only(contributor, tactic_form):
+    published = make_tactic("Lantern", status=Status.PUBLISHED)
+    url = f"/admin/kb/tactic/{published.pk}/change/"
+    page = contributor.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    response = contributor.post(url, edit(published, tactic_form, name="Defaced"))
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.name == "Lantern"
+
+
+def test_contributor_cannot_restore_an_old_version_of_a_public_entry(contributor, tactic_form):
+    tactic = make_tactic("Lantern", status=Status.PUBLISHED)
+    old = tactic.history.earliest()
+    tactic.name = "Lantern, revised"
+    tactic.save()
+    url = f"/admin/kb/tactic/{tactic.pk}/history/{old.history_id}/"
+    response = contributor.post(url, edit(tactic, tactic_form, name="Lantern"))
+    assert response.status_code == 403
+    tactic.refresh_from_db()
+    assert tactic.name == "Lantern, revised"
+
+
+def test_reviewer_publishes_returns_to_draft_and_retires(reviewer):
+    tactic = make_tactic(status=Status.IN_REVIEW)
+    assert act(reviewer, "return_to_draft", tactic).status == Status.DRAFT
+    tactic.status = Status.IN_REVIEW
+    tactic.save()
+    assert act(reviewer, "publish", tactic).status == Status.PUBLISHED
+    assert tactic.versions.count() == 1
+    assert act(reviewer, "retire", tactic).status == Status.RETIRED
+
+
+def test_reviewer_edits_a_published_entry(reviewer, tactic_form):
+    published = make_tactic("Lantern", status=Status.PUBLISHED)
+    url = f"/admin/kb/tactic/{published.pk}/change/"
+    response = reviewer.post(url, edit(published, tactic_form, name="Lantern, corrected"))
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.name == "Lantern, corrected"
+    assert published.status == Status.PUBLISHED
+
+
+def test_restoring_an_old_version_restores_its_text_not_its_status(reviewer, tactic_form):
+    tactic = make_tactic("Lantern", status=Status.DRAFT)
+    draft_version = tactic.history.earliest()
+    tactic.status, tactic.name = Status.PUBLISHED, "Lantern, published"
+    tactic.save()
+    url = f"/admin/kb/tactic/{tactic.pk}/history/{draft_version.history_id}/"
+    response = reviewer.post(url, edit(tactic, tactic_form, name="Lantern"))
+    assert response.status_code == 302
+    tactic.refresh_from_db()
+    assert tactic.name == "Lantern"
+    assert tactic.status == Status.PUBLISHED
+
+
+def test_history_shows_who_changed_what(reviewer, tactic_form):
+    published = make_tactic("Lantern", status=Status.PUBLISHED)
+    url = f"/admin/kb/tactic/{published.pk}/change/"
+    reviewer.post(url, edit(published, tactic_form, name="Lantern, corrected"))
+    history = reviewer.get(f"/admin/kb/tactic/{published.pk}/history/").text
+    assert "reviewers" in history  # the user who made the change
+    assert "Lantern, corrected" in history  # the new value, in the list of changes
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]
+)
+def test_only_superusers_manage_users(contributor, reviewer, admin_client, url):
+    assert contributor.get(url).status_code == 403
+    assert reviewer.get(url).status_code == 403
+    assert admin_client.get(url).status_code == 200

@@ -281,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Trafficking technology tactics: open data API",
+    "TITLE": f"{KB_SITE_NAME}: open data API",
     "DESCRIPTION": (
         "Read-only access to the published knowledge base: tactics, countermeasures, sources "
         "and the vocabularies that classify them. Every object carries its permanent URL. "

@@ -2,11 +2,13 @@
 
 The suite's own database holds uncommitted test data that another process cannot see, so
 these tests start from new, empty databases: a SQLite file, or a PostgreSQL database beside
-the suite's (dropped afterwards).
+the suite's (dropped afterwards). When the suite runs on SQLite, PostgreSQL databases are
+made on the server KB_POSTGRES_URL names (.ci/run's, by default): it must be reachable.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import dj_database_url
 import psycopg
 from django.conf import settings
 from psycopg import sql
@@ -28,13 +31,26 @@ def suite_vendor() -> str:
     return "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
 
 
+def other_vendor() -> str:
+    """The kind of database the suite does not run on."""
+    return "sqlite" if suite_vendor() == "postgresql" else "postgresql"
+
+
+def _postgresql_server() -> dict:
+    """The suite's PostgreSQL server, or else the one KB_POSTGRES_URL names."""
+    if suite_vendor() == "postgresql":
+        return settings.DATABASES["default"]
+    url = os.environ.get("KB_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kb")
+    return dj_database_url.parse(url)
+
+
 @contextmanager
 def empty_database(vendor: str, folder: Path) -> Iterator[str]:
     """The URL of a new database with nothing in it, not even tables."""
     if vendor == "sqlite":
         yield f"sqlite:///{folder / f'{uuid.uuid4().hex}.sqlite3'}"
         return
-    server = settings.DATABASES["default"]
+    server = _postgresql_server()
     credentials = server["USER"] + (f":{server['PASSWORD']}" if server.get("PASSWORD") else "")
     name = f"kb_scratch_{uuid.uuid4().hex[:12]}"
     admin = {

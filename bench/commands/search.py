@@ -32,6 +32,7 @@ QUERY_MIX = [
     ("exclusion", "/search/?q=grooming+-gaming"),
     ("or", "/search/?q=wallet+or+proxy"),
     ("nothing matches", "/search/?q=zzqxv+wortlebop"),
+    ("description", "/search/?q=an+older+player+in+an+online+game+keeps+sending+my+son+gifts"),
     ("tactic list, q + facet", "/tactics/?q=passport&stage=recruitment"),
     ("tactic list, common, p. 5", "/tactics/?q=trafficker&page=5"),
     ("API search", "/api/search/?q=encrypted+phone"),

@@ -18,7 +18,8 @@ def document_filter_values(result: dict, generator, request, public) -> dict:
 
     Vocabulary filters take the slugs of existing terms (listed; the vocabularies are small
     and change rarely). In every choice, an empty value means "no filter" (as an untouched
-    form sends it), and an empty ``sort`` the default order.
+    form sends it), an empty ``sort`` the default order, and an empty ``exact`` corrects as
+    usual.
     """
     filtersets = {
         "/api/tactics/": TacticFilter,
@@ -36,7 +37,7 @@ def document_filter_values(result: dict, generator, request, public) -> dict:
                 schema["items"] = {"type": "string", "enum": [*slugs, ""]}
             elif isinstance(declared, ChoicesFilter) and "" not in schema["items"]["enum"]:
                 schema["items"]["enum"].append("")
-            elif parameter["name"] == "sort" and "" not in schema.get("enum", [""]):
+            elif parameter["name"] in ("sort", "exact") and "" not in schema.get("enum", [""]):
                 schema["enum"].append("")
     return result
 

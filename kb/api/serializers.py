@@ -3,6 +3,7 @@ permanent URL."""
 
 from __future__ import annotations
 
+from django.utils.html import escape
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -183,4 +184,4 @@ class SearchResultSerializer(serializers.Serializer):
 
     def get_snippet(self, document: SearchDocument) -> str:
         found = getattr(document, "highlight", None)
-        return str(found.snippet) if found else document.summary
+        return str(found.snippet) if found else escape(document.entry.summary)

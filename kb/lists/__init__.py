@@ -6,13 +6,16 @@ from kb.models import Countermeasure, SearchDocument, Source, Tactic
 from .engine import EntryList, ListResult, Matches
 from .filters import CountermeasureFilter, DocumentFilter, SourceFilter, TacticFilter
 
-TACTICS = EntryList("tactics", TacticFilter, lambda: Tactic.objects.published().for_list())
+TACTICS = EntryList(
+    "tactics", TacticFilter, lambda: Tactic.objects.published().for_list(), (Tactic,)
+)
 COUNTERMEASURES = EntryList(
     "countermeasures",
     CountermeasureFilter,
     lambda: Countermeasure.objects.published().for_list(),
+    (Countermeasure,),
 )
-SOURCES = EntryList("sources", SourceFilter, lambda: Source.objects.published())
+SOURCES = EntryList("sources", SourceFilter, lambda: Source.objects.published(), (Source,))
 #: The site-wide search over every kind of entry (only published entries have a document).
 DOCUMENTS = EntryList(
     "documents",
@@ -20,6 +23,7 @@ DOCUMENTS = EntryList(
     lambda: SearchDocument.objects.select_related("tactic", "countermeasure", "source").defer(
         "search_vector"
     ),
+    (Tactic, Countermeasure, Source),
 )
 
 __all__ = [

@@ -26,7 +26,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from kb.models import ContentVersion, current_content_version
+from kb.models import ContentVersion, Entry, canonical_public_id, current_content_version
 from kb.search import Search, SearchableQuerySet, SearchOutcome
 
 from .facets import Facet, FacetOption, Option, bitset
@@ -172,6 +172,17 @@ class EntryList:
     name: str
     parameters: type[KnowledgeBaseFilterSet]
     rows: Callable[[], SearchableQuerySet]
+    #: The kinds of entry the list shows, which a search may name by permanent ID.
+    kinds: tuple[type[Entry], ...]
+
+    def entry_named(self, text: str) -> Entry | None:
+        """The public entry of this list's kinds that ``text`` names by its permanent ID, as
+        people type it ("TT-0003", "tt3"), if any (one query when it is an ID)."""
+        for model in self.kinds:
+            public_id = canonical_public_id(text, model.PUBLIC_ID_PREFIX)
+            if public_id is not None:
+                return model.objects.public().filter(public_id=public_id).first()
+        return None
 
     def run(self, data: QueryDict | dict, version: ContentVersion | None = None) -> ListResult:
         """The list as ``data`` (a query string) asks for it, at content ``version`` (the
@@ -180,7 +191,9 @@ class EntryList:
         parameters = self.parameters(data)
         parameters.is_valid()  # cleans the form: what is not understood is left out
         rows = self.rows()
-        search = Search.prepare(parameters.text) if parameters.text else None
+        search = None
+        if parameters.text:
+            search = Search.prepare(parameters.text, correct=not parameters.exact)
         if search is not None and not search:
             search = None  # only very common words: nothing to look for (the page says so)
         order_name, ordering = parameters.ordering(searching=search is not None)

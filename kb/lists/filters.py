@@ -13,7 +13,7 @@ import unicodedata
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 
 from kb.lists.facets import ChoiceFacet, MembershipFacet, TermFacet
@@ -35,8 +35,7 @@ from kb.models import (
     Vocabulary,
 )
 
-QUERY_MAX_LENGTH = 200
-SEARCH, SORT = "q", "sort"
+SEARCH, SORT, EXACT = "q", "sort", "exact"
 
 
 def _without_blanks(value):
@@ -92,14 +91,21 @@ class SearchField(forms.CharField):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """The free-text query ``q`` in web-search syntax (see kb.search)."""
+    """The free-text query ``q`` in web-search syntax (see kb.search). Any length is
+    accepted: a long description is searched for its first part, and the page says so."""
 
     field_class = SearchField
 
     def __init__(self) -> None:
-        super().__init__(
-            label="Search", max_length=QUERY_MAX_LENGTH, strip=True, widget=forms.SearchInput
-        )
+        super().__init__(label="Search", strip=True, widget=forms.SearchInput)
+
+
+class ExactFilter(django_filters.ChoiceFilter):
+    """``exact=1``: search the words as typed, without correcting any (the "search instead
+    for ..." link that follows a correction)."""
+
+    def __init__(self) -> None:
+        super().__init__(label="Exactly as typed", choices=[("1", "Yes")], widget=forms.HiddenInput)
 
 
 class SortFilter(django_filters.ChoiceFilter):
@@ -139,7 +145,12 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
     def active(self) -> bool:
         """Whether anything but sorting narrows the list."""
         data = getattr(self.form, "cleaned_data", {})
-        return any(value for name, value in data.items() if name != SORT)
+        return any(value for name, value in data.items() if name not in (SORT, EXACT))
+
+    @property
+    def exact(self) -> bool:
+        """Whether the reader asked for their words exactly as typed."""
+        return bool(self.form.cleaned_data.get(EXACT))
 
     @property
     def text(self) -> str:
@@ -161,6 +172,7 @@ class TacticFilter(KnowledgeBaseFilterSet):
     """Filters of the tactic list; the same FilterSet serves the HTML list and the API."""
 
     q = SearchFilter()
+    exact = ExactFilter()
     category = TermFilter(Category, "category", "Category")
     technology = TermFilter(Technology, "technologies", "Technology")
     platform = TermFilter(Platform, "platforms", "Platform")
@@ -169,7 +181,7 @@ class TacticFilter(KnowledgeBaseFilterSet):
     actor = TermFilter(Actor, "countermeasures__actors", "Countered by")
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "name", "pk")),
+            "relevance": ("Relevance", ("-search_rank", "-search_score", "name", "pk")),
             "name": ("Name", ("name", "pk")),
             "updated": ("Recently updated", ("-updated_at", "pk")),
             "id": ("ID", (*BY_PUBLIC_ID, "pk")),
@@ -198,13 +210,14 @@ class CountermeasureFilter(KnowledgeBaseFilterSet):
     """Filters of the countermeasure list."""
 
     q = SearchFilter()
+    exact = ExactFilter()
     kind = ChoicesFilter(
         field_name="response_kind", label="Kind of response", choices=ResponseKind.choices
     )
     actor = TermFilter(Actor, "actors", "Actor")
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "name", "pk")),
+            "relevance": ("Relevance", ("-search_rank", "-search_score", "name", "pk")),
             "name": ("Name", ("name", "pk")),
             "updated": ("Recently updated", ("-updated_at", "pk")),
             "id": ("ID", (*BY_PUBLIC_ID, "pk")),
@@ -225,12 +238,13 @@ class SourceFilter(KnowledgeBaseFilterSet):
     """Filters of the source list."""
 
     q = SearchFilter()
+    exact = ExactFilter()
     kind = ChoicesFilter(label="Kind of source", choices=SourceKind.choices)
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "title", "pk")),
+            "relevance": ("Relevance", ("-search_rank", "-search_score", "title", "pk")),
             "title": ("Title", ("title", "pk")),
-            "date": ("Publication date", ("-published_on", "title", "pk")),
+            "date": ("Publication date", (F("published_on").desc(nulls_last=True), "title", "pk")),
             "id": ("ID", (*BY_PUBLIC_ID, "pk")),
         }
     )
@@ -246,10 +260,11 @@ class DocumentFilter(KnowledgeBaseFilterSet):
     """The site-wide search over tactics, countermeasures and sources together."""
 
     q = SearchFilter()
+    exact = ExactFilter()
     type = ChoicesFilter(field_name="kind", label="Type", choices=DocumentKind.choices)
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "title", "pk")),
+            "relevance": ("Relevance", ("-search_rank", "-search_score", "title", "pk")),
             "title": ("Title", ("title", "pk")),
         }
     )

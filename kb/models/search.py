@@ -28,10 +28,10 @@ class SearchDocument(models.Model):
     """The searchable text of one published entry, split by weight.
 
     ``title`` weighs most, then ``summary`` and ``keywords`` (ID and vocabulary names), then
-    ``body`` (description, indicators, quotes). On PostgreSQL a trigger keeps
-    ``search_vector`` current from these columns; on SQLite triggers keep the FTS5 table
-    ``kb_searchdocument_fts`` in step. Either way the database does it, whatever path wrote
-    the row.
+    a tactic's ``indicators`` (red flags), then ``body`` (description and quotes). On
+    PostgreSQL a trigger keeps ``search_vector`` current from these columns; on SQLite
+    triggers keep the FTS5 table ``kb_searchdocument_fts`` in step. Either way the database
+    does it, whatever path wrote the row.
     """
 
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
@@ -47,6 +47,7 @@ class SearchDocument(models.Model):
     title = models.TextField()
     summary = models.TextField(blank=True)
     keywords = models.TextField(blank=True)
+    indicators = models.TextField(blank=True)
     body = models.TextField(blank=True)
     # PostgreSQL only; the column is declared on both databases so that migrations match.
     search_vector = SearchVectorField(null=True, editable=False)

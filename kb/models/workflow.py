@@ -116,12 +116,16 @@ def format_public_id(prefix: str, number: int) -> str:
     return f"{prefix}-{number:04d}"
 
 
+_TYPED_PUBLIC_ID = re.compile(r"\s*([A-Za-z]{2})[\s-]?([0-9]{1,9})\s*")
+
+
 def parse_public_id(public_id: str) -> tuple[str, int] | None:
-    """Split 'TT-0012' (any case, any zero padding) into ('TT', 12); None if malformed."""
-    prefix, _, digits = public_id.upper().partition("-")
-    if not prefix.isalpha() or not digits.isdigit() or len(digits) > 9:
+    """Split a public ID as people type it ('TT-0012', 'tt-12', 'tt12', 'TT 12') into
+    ('TT', 12); None if it is not one."""
+    found = _TYPED_PUBLIC_ID.fullmatch(public_id)
+    if found is None:
         return None
-    return prefix, int(digits)
+    return found[1].upper(), int(found[2])
 
 
 def canonical_public_id(text: str, prefix: str) -> str | None:

@@ -56,20 +56,28 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _entry_list(request: HttpRequest, entries: EntryList, template: str) -> HttpResponse:
     """A list as its query string asks for it: the page of matching rows, highlighted when
-    searching, with every facet's counts."""
+    searching, with every facet's counts. A search that is a permanent ID ("TT-0003",
+    "tt3") opens that entry; a search that finds nothing offers ways forward."""
+    named = entries.entry_named(request.GET.get("q", ""))
+    if named is not None:
+        return redirect(named)
     result = entries.run(request.GET, getattr(request, "content_version", None))
     page = Paginator(result.rows, settings.KB_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     highlight(page.object_list, result.search)
+    facets = result.facets
     return render(
         request,
         template,
         {
             "filter": result.parameters,
-            "facets": result.facets,
+            "facets": facets,
+            "facets_chosen": any(facet.active for facet in facets),
             "outcome": result.search,
             "page_obj": page,
             "entries": page.object_list,
+            # Where to go from a search that found nothing.
+            "categories": [] if page.paginator.count else list(Category.objects.all()),
         },
     )
 

@@ -2,14 +2,17 @@
 
     Tactic.objects.published().search("bitcon -gaming")   # a QuerySet, most relevant first
 
-A reader's words are parsed (web-search syntax), expanded with synonyms and spelling
-corrections from the knowledge base's own vocabulary (``Search.prepare``), and handed to the
-database's engine (``backends``). Every word must match, unless no entry contains them all:
-then entries containing any of them (``Search.every_word`` decides).
+A reader's words are parsed (web-search syntax), corrected where no entry contains them,
+expanded with synonyms (``Search.prepare``), and handed to the database's engine
+(``backends``), which ranks the rows by how much of the query each covers and where: a
+word in a name counts more than in a red flag, which counts more than a passing mention
+in a description. A few keywords must all match, unless no entry contains them all; a
+description in many words matches any of them, best covered first (``Search.every_word``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -19,68 +22,93 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .backends import get_backend
 from .backends.base import QS
-from .query import Query, Term, parse
+from .english import is_english, specificity
+from .query import Query, parse
 from .spelling import best_corrections
 from .synonyms import Thesaurus, current_synonyms
-from .text import MARK_END, MARK_START
+from .text import MARK_END, MARK_START, fold
+
+#: From this many words on, a query describes a situation rather than naming a topic: its
+#: results need not contain every word, and are ranked by how much of it they cover.
+DESCRIPTION_WORDS = 4
 
 
 @dataclass(frozen=True)
 class Search:
-    """A reader's query ready for an engine, with the spelling corrections it led to."""
+    """A reader's query ready for an engine: what was typed, what is searched, and what
+    changed on the way (corrected words, words no entry contains, a query cut short)."""
 
     text: str
     parsed: Query
     query: Query
+    #: How much each of the query's clauses weighs: rarer words say more about an entry.
+    weights: tuple[float, ...] = ()
+    #: Misspelt words (that no entry contains in any form) and what was searched instead.
     corrections: dict[str, str] = field(default_factory=dict)
+    #: Words that no entry contains, in any form, and that nothing could correct.
+    unmatched: tuple[str, ...] = ()
 
     @classmethod
-    def prepare(cls, text: str) -> Search:
-        """Parse ``text`` and expand it with synonyms and spelling corrections (a few small
-        queries, however long the text)."""
+    def prepare(cls, text: str, *, correct: bool = True) -> Search:
+        """Parse ``text``, correct the words no entry contains (unless ``correct`` is
+        off: the reader asked for their own words) and expand synonyms, in a few small
+        queries however long the text."""
         parsed = parse(text)
         if not parsed:
             return cls(text, parsed, parsed)
         thesaurus = Thesaurus(current_synonyms())
-        corrections = _spelling_corrections(parsed, thesaurus)
+        unknown = _unknown_words(parsed, thesaurus)
+        corrections = _corrections(unknown, thesaurus) if correct else {}
         # Corrections join their word's clause before synonym expansion, so that a misspelt
         # word finds the synonyms of its correction too.
-        corrected = parsed.with_alternatives(corrections)
+        corrected = parsed.with_alternatives({word: [fix] for word, fix in corrections.items()})
+        query = thesaurus.expand(corrected)
         return cls(
             text,
             parsed,
-            thesaurus.expand(corrected),
-            {word: fixes[0] for word, fixes in corrections.items()},
+            query,
+            _weights(query),
+            corrections,
+            tuple(word for word in unknown if word not in corrections),
         )
 
     def __bool__(self) -> bool:
         return bool(self.query)
 
-    def every_word(self, rows: QuerySet) -> bool:
-        """Whether the rows that match must contain every word: yes when some row of
-        ``rows`` does, otherwise any word will do (one small query). This is the one place
-        where search relaxes."""
-        if len(self.query.clauses) < 2:
-            return True
-        return _matching(rows, self.query, every_word=True).exists()
+    @property
+    def is_description(self) -> bool:
+        return len(self.query.clauses) >= DESCRIPTION_WORDS
 
     @property
-    def suggestion(self) -> str | None:
-        """The reader's query with misspelt words replaced, if any were found."""
+    def cut_short(self) -> bool:
+        """Whether the text was longer than what is searched (only its first part is)."""
+        return self.parsed.truncated
+
+    @property
+    def corrected_text(self) -> str | None:
+        """The reader's text with each corrected word replaced, everything else as typed;
+        None when nothing was corrected."""
         if not self.corrections:
             return None
+        return re.sub(
+            r"[^\W_]+", lambda word: self.corrections.get(fold(word[0]), word[0]), self.text
+        )
 
-        def spell(term: Term) -> str:
-            return str(Term(tuple(self.corrections.get(w, w) for w in term.words)))
-
-        parts = [" or ".join(spell(t) for t in clause.terms) for clause in self.parsed.clauses]
-        parts += [f"-{spell(t)}" for t in self.parsed.excluded]
-        return " ".join(parts)
+    def every_word(self, rows: QuerySet) -> bool:
+        """Whether the rows that match must contain every word: the one place where search
+        relaxes. A few keywords must all match, when some row of ``rows`` contains them all
+        (one small query); a description, or keywords no row holds together, match any word,
+        the rows that cover most of the query first."""
+        if len(self.query.clauses) < 2:
+            return True
+        if self.is_description:
+            return False
+        return _matching(rows, self, every_word=True).exists()
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """What a search did, for the page to explain: what it looked for, and whether the rows
+    """What a search did, for the page to say: what it looked for, and whether the rows
     shown contain every word or only some of them."""
 
     search: Search
@@ -93,10 +121,6 @@ class SearchOutcome:
     def relaxed(self) -> bool:
         return not self.every_word
 
-    @property
-    def suggestion(self) -> str | None:
-        return self.search.suggestion
-
 
 class SearchableQuerySet(QuerySet):
     """Entries (and search documents) that can be searched: ``.search(text)``."""
@@ -106,31 +130,31 @@ class SearchableQuerySet(QuerySet):
 
     def search(self, query: str | Search, *, every_word: bool | None = None) -> Self:
         """The rows that match ``query``, most relevant first, annotated with
-        ``search_rank`` (higher is better). Every word must match, unless no row contains
-        them all (``Search.every_word``); ``every_word`` imposes that choice instead."""
+        ``search_rank`` (how much of the query a row covers, and where) and
+        ``search_score`` (the engine's own relevance, for ties). ``Search.every_word``
+        decides whether every word must match; ``every_word`` imposes that choice."""
         search = query if isinstance(query, Search) else Search.prepare(query)
         if not search:
             return self.none()
         if every_word is None:
             every_word = search.every_word(self)
-        return _matching(self, search.query, every_word=every_word).order_by("-search_rank", "pk")
+        found = _matching(self, search, every_word=every_word)
+        return found.order_by("-search_rank", "-search_score", "pk")
 
 
-def _matching(rows: QS, query: Query, *, every_word: bool) -> QS:
-    path = getattr(rows, "search_document_path", "search_document__")
-    return get_backend().filter(rows, query, relaxed=not every_word, path=path)
+def _matching(rows: QS, search: Search, *, every_word: bool) -> QS:
+    return get_backend().filter(
+        rows,
+        search.query,
+        relaxed=not every_word,
+        path=getattr(rows, "search_document_path", "search_document__"),
+        weights=search.weights,
+    )
 
 
-@dataclass(frozen=True)
-class Highlight:
-    """A result's title and snippet with the matched words in <mark>, safely escaped."""
-
-    title: SafeString
-    snippet: SafeString
-
-
-def _spelling_corrections(parsed: Query, thesaurus: Thesaurus) -> dict[str, list[str]]:
-    """Corrections for the reader's words that no document contains in any form."""
+def _unknown_words(parsed: Query, thesaurus: Thesaurus) -> list[str]:
+    """The reader's words (of four letters or more, outside phrases and the synonym list)
+    that no document contains in any form."""
     from kb.models import SearchWord
 
     candidates = {
@@ -140,16 +164,42 @@ def _spelling_corrections(parsed: Query, thesaurus: Thesaurus) -> dict[str, list
         if not term.is_phrase and len(term.words[0]) >= 4 and term.words not in thesaurus
     }
     if not candidates:
-        return {}
+        return []
     known = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+    return get_backend().unmatched_words(sorted(candidates - known))
+
+
+def _corrections(unknown: list[str], thesaurus: Thesaurus) -> dict[str, str]:
+    """The likeliest correction of each unknown word from the knowledge base's own words
+    and the synonym list, if one is close enough (see kb.search.spelling). An English word
+    is the reader's own word, never a misspelling ("booking" is not "blocking")."""
     backend = get_backend()
     synonym_words = [(word, 0) for word in thesaurus.words()]
     corrections = {}
-    for word in backend.unmatched_words(sorted(candidates - known)):
+    for word in unknown:
+        if is_english(word):
+            continue
         fixes = best_corrections(word, backend.similar_words(word) + synonym_words)
         if fixes:
-            corrections[word] = fixes
+            corrections[word] = fixes[0]
     return corrections
+
+
+def _weights(query: Query) -> tuple[float, ...]:
+    """One weight per clause: how much the reader's own term says (kb.search.english), an
+    everyday word ("makes") little and a rare one ("stalkerware") much; a phrase as much as
+    its rarest word. The reader's term comes first among a clause's alternatives."""
+    return tuple(
+        max(specificity(word) for word in clause.terms[0].words) for clause in query.clauses
+    )
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A result's title and snippet with the matched words in <mark>, safely escaped."""
+
+    title: SafeString
+    snippet: SafeString
 
 
 def render_marked(text: str) -> SafeString:
@@ -177,12 +227,11 @@ def highlight(rows: list, outcome: SearchOutcome | None) -> None:
         found = marked.get(row.pk)
         if found is None:
             continue
-        # The summary, written to describe the entry, when the match shows in it; an
-        # excerpt of the rest of the text when the match is only there.
-        snippet = next(
-            (text for text in (found.summary, found.body_snippet) if MARK_START in text),
-            found.summary,
-        )
+        # The summary, written to describe the entry, when the match shows in it; else the
+        # red flag, or an excerpt of the rest of the text, where it is.
+        parts = (found.summary, found.indicators_snippet, found.body_snippet)
+        snippet = next((text for text in parts if MARK_START in text), None)
+        snippet = snippet or next((text for text in parts if text), "")
         row.highlight = Highlight(render_marked(found.title), render_marked(snippet))
 
 

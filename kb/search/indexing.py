@@ -37,6 +37,7 @@ from kb.models import (
 from .text import STOPWORDS, clean_for_index, words
 
 BATCH_SIZE = 500
+DOCUMENT_FIELDS = ("title", "summary", "keywords", "indicators", "body")
 
 
 def _plain(markdown_text: str) -> str:
@@ -74,13 +75,8 @@ def tactic_document(tactic: Tactic) -> dict[str, str]:
                 *_names(tactic.target_groups.all()),
             ]
         ),
-        "body": _join(
-            [
-                _plain(tactic.description),
-                *(indicator.text for indicator in tactic.indicators.all()),
-                *_public_quotes(tactic),
-            ]
-        ),
+        "indicators": _join(indicator.text for indicator in tactic.indicators.all()),
+        "body": _join([_plain(tactic.description), *_public_quotes(tactic)]),
     }
 
 
@@ -95,14 +91,17 @@ def countermeasure_document(countermeasure: Countermeasure) -> dict[str, str]:
                 *_names(countermeasure.actors.all()),
             ]
         ),
+        "indicators": "",
         "body": _join([_plain(countermeasure.description), *_public_quotes(countermeasure)]),
     }
 
 
 def source_document(source: Source) -> dict[str, str]:
+    # A source's summary lists what its article mentions, not what one entry is about: it is
+    # searched as the text of an entry is, so a reader's description finds the entries first.
     return {
         "title": clean_for_index(source.title),
-        "summary": clean_for_index(source.summary),
+        "summary": "",
         "keywords": _join(
             [
                 _searchable_id(source.public_id),
@@ -111,7 +110,8 @@ def source_document(source: Source) -> dict[str, str]:
                 source.get_kind_display(),
             ]
         ),
-        "body": "",
+        "indicators": "",
+        "body": clean_for_index(source.summary),
     }
 
 
@@ -156,7 +156,7 @@ def index_words(fields: dict[str, str]) -> set[str]:
 
 
 def _document_fields(document: SearchDocument) -> dict[str, str]:
-    return {name: getattr(document, name) for name in ("title", "summary", "keywords", "body")}
+    return {name: getattr(document, name) for name in DOCUMENT_FIELDS}
 
 
 def _adjust_vocabulary(added: set[str], removed: set[str]) -> None:

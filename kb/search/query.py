@@ -16,11 +16,15 @@ from dataclasses import dataclass
 
 from .text import STOPWORDS, words
 
-MAX_QUERY_LENGTH = 500
-MAX_CLAUSES = 12
+#: A query is searched up to this many characters and words; a longer description is
+#: searched for its first part (and the page says so).
+MAX_QUERY_LENGTH = 600
+MAX_CLAUSES = 16
 
 # An optional minus, then a quoted phrase (closing quote optional) or a bare token.
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# "company's" is the word "company", not a phrase with a word "s".
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Query:
 
     clauses: tuple[Clause, ...] = ()
     excluded: tuple[Term, ...] = ()
+    #: Whether the text went on beyond what is searched.
+    truncated: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.clauses)
@@ -67,7 +73,7 @@ class Query:
             ]
             return Clause((*clause.terms, *extra))
 
-        return Query(tuple(widen(clause) for clause in self.clauses), self.excluded)
+        return Query(tuple(widen(clause) for clause in self.clauses), self.excluded, self.truncated)
 
 
 _OR = object()
@@ -85,6 +91,7 @@ def parse(text: str) -> Query:
             negated, raw = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
         else:
             raw = phrase
+        raw = _POSSESSIVE.sub("", raw)
         found = tuple(words(raw))
         if not found or (bare is not None and len(found) == 1 and found[0] in STOPWORDS):
             continue
@@ -98,6 +105,8 @@ def parse(text: str) -> Query:
             join_next = bool(clauses)
             continue
         term, negated = item
+        if any(term in clause.terms for clause in clauses) or term in excluded:
+            continue  # a word said twice is searched once
         if negated:
             excluded.append(term)
         elif join_next:
@@ -105,4 +114,5 @@ def parse(text: str) -> Query:
         else:
             clauses.append(Clause((term,)))
         join_next = False
-    return Query(tuple(clauses[:MAX_CLAUSES]), tuple(excluded[:MAX_CLAUSES]))
+    truncated = len(text or "") > MAX_QUERY_LENGTH or len(clauses) > MAX_CLAUSES
+    return Query(tuple(clauses[:MAX_CLAUSES]), tuple(excluded[:MAX_CLAUSES]), truncated)

@@ -32,11 +32,13 @@ def allowed_edits(word: str) -> int:
 
 def best_corrections(word: str, candidates: list[tuple[str, int]], limit: int = 2) -> list[str]:
     """The closest ``candidates`` (word, document count) within the allowed edits, nearest
-    first and, among equals, the most common first."""
+    first and, among equals, the most common first. A correction keeps the first letter:
+    typing rarely gets it wrong, and a word that differs there ("took" and "look", "call"
+    and "fall", "hotline" and "online") is usually another word, not a misspelling."""
     edits = allowed_edits(word)
     scored = []
     for candidate, document_count in candidates:
-        if candidate == word:
+        if candidate == word or candidate[:1] != word[:1]:
             continue
         distance = edit_distance(word, candidate, edits)
         if distance <= edits:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .query import Clause, Query, Term
-from .text import words
+from .text import STOPWORDS, words
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 LONGEST_PHRASE = 4
@@ -21,9 +21,12 @@ Phrase = tuple[str, ...]
 
 
 def _key(phrase: Phrase) -> Phrase:
-    """Compare phrases regardless of a plural -s on each word."""
+    """Compare phrases regardless of a plural -s on each word, and of very common words,
+    which a reader's query leaves out ("find my phone" is the query "find phone")."""
     return tuple(
-        w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith("ss") else w for w in phrase
+        w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith("ss") else w
+        for w in phrase
+        if w not in STOPWORDS or len(phrase) == 1
     )
 
 
@@ -111,7 +114,7 @@ class Thesaurus:
         for clause in clauses:
             terms = [alt for term in clause.terms for alt in self.alternatives(term)]
             expanded.append(Clause(tuple(dict.fromkeys(terms))))
-        return Query(tuple(expanded), query.excluded)
+        return Query(tuple(expanded), query.excluded, query.truncated)
 
     def _merge_phrases(self, clauses: list[Clause]) -> list[Clause]:
         merged, i = [], 0

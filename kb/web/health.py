@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
@@ -82,8 +83,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Neither page touches the database."""
     error = sys.exc_info()[1]
     if isinstance(error, UNREACHABLE):
-        page = loader.get_template("503.html").render()
+        page = loader.get_template("503.html").render({"site_name": settings.KB_SITE_NAME})
         response = HttpResponse(page, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    page = loader.get_template("500.html").render({"site_name": settings.KB_SITE_NAME})
+    return HttpResponse(page, status=500)

@@ -45,9 +45,9 @@ def test_edits_to_related_rows_reach_the_document():
     assert "GPS" in document_of(tactic).keywords
 
     indicator = tactic.indicators.create(text="Phone shares location")
-    assert "Phone shares location" in document_of(tactic).body
+    assert "Phone shares location" in document_of(tactic).indicators
     indicator.delete()
-    assert "Phone shares location" not in document_of(tactic).body
+    assert "Phone shares location" not in document_of(tactic).indicators
 
     gps.name = "Satellite positioning"
     gps.save()

@@ -139,18 +139,41 @@ def test_corrections_prefer_the_closest_then_the_most_common():
     assert best_corrections("gpx", [("gps", 1)]) == []  # too short to correct
 
 
+def test_a_correction_keeps_the_first_letter():
+    assert best_corrections("hotline", [("online", 40)]) == []
+    assert best_corrections("fone", [("one", 40), ("fine", 2)]) == ["fine"]
+
+
 @pytest.mark.django_db
 def test_misspelt_word_is_corrected_from_the_knowledge_bases_own_words():
     make_tactic("Sextortion")
     prepared = Search.prepare("sextorsion")
-    assert prepared.suggestion == "sextortion"
+    assert prepared.corrections == {"sextorsion": "sextortion"}
+    assert prepared.corrected_text == "sextortion"
     assert "sextortion" in [str(t) for t in prepared.query.clauses[0].terms]
+    assert Search.prepare("sextorsion", correct=False).corrections == {}
+
+
+@pytest.mark.django_db
+def test_a_word_english_has_is_the_readers_word_and_never_corrected():
+    make_tactic("Online recruitment", summary="People are looked for online.")
+    for text in ("hotline", "took", "booking"):
+        search = Search.prepare(text)
+        assert search.corrections == {} and search.unmatched == (text,)
+
+
+@pytest.mark.django_db
+def test_a_correction_changes_that_word_and_keeps_the_rest_as_typed():
+    make_tactic("Tracking victims", summary="Their phones are tracked.")
+    search = Search.prepare("someone trackng my documents")
+    assert search.corrected_text == "someone tracking my documents"
+    assert search.unmatched == ("documents", "someone")
 
 
 @pytest.mark.django_db
 def test_a_word_found_in_another_form_is_not_corrected():
     make_tactic("Encrypted messaging")
-    assert Search.prepare("encrypting").suggestion is None
+    assert Search.prepare("encrypting").corrections == {}
 
 
 # --- ranking and matching ----------------------------------------------------------------
@@ -216,7 +239,7 @@ def test_phrases_and_words_mix_in_alternatives_and_relaxed_search():
     assert ranked('"job offer" or bitcoin') == ["Phrase", "Word"]
     assert ranked('"job offer" or "bitcoin payments"') == ["Phrase", "Word"]
     # No entry has both phrases: relaxed, either will do.
-    assert ranked('"job offer" "bitcoin payments"') == ["Phrase", "Word"]
+    assert sorted(ranked('"job offer" "bitcoin payments"')) == ["Phrase", "Word"]
     assert sorted(ranked('"job offer" "bitcoin payments" lantern')) == ["Phrase", "Word"]
     assert ranked('"job offer" -"fake job"') == []
 

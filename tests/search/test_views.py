@@ -54,13 +54,31 @@ def test_empty_query_lists_everything_in_a_stable_order(reader):
     assert names(reader.get("/search/")) == ["Alpha", "Beta"]
 
 
-def test_no_results_suggests_a_spelling(reader, terms):
+def test_a_correction_is_said_and_the_search_as_typed_is_offered(reader, terms):
     make_tactic("Sextortion")
     response = reader.get("/search/?q=sextorsion+lantern")
     assert names(response) == ["Sextortion"]  # relaxed: "lantern" is nowhere
+    assert "Showing results for <strong>sextortion lantern</strong>" in response.text
+    assert "No entry contains “lantern”" in response.text
+    as_typed = reader.get("/search/?q=sextorsion+lantern&exact=1")
+    assert names(as_typed) == [] and "Showing results" not in as_typed.text
+    assert "No entry contains “lantern” or “sextorsion”" in as_typed.text
     response = reader.get("/tactics/?q=sextorsion&stage=grooming")
     assert names(response) == []
-    assert "Did you mean" in response.text and "?q=sextortion" in response.text
+    assert "Showing results for <strong>sextortion</strong>" in response.text
+    assert "exact=1" in response.text
+
+
+def test_a_word_no_entry_contains_is_never_claimed_as_a_match(reader):
+    make_tactic("Online recruitment", summary="Victims are looked for online.")
+    response = reader.get("/search/?q=hotline")
+    assert names(response) == []
+    assert "No results for “hotline”" in response.text
+    assert "No entry contains “hotline”" in response.text
+    assert (
+        "Showing results" not in response.text
+        and "match" not in response.text.split('class="result-count"')[1].split("</p>")[0]
+    )
 
 
 def test_no_results_offers_to_remove_each_filter(reader, terms):
@@ -74,7 +92,67 @@ def test_relaxed_search_says_so(reader):
     make_tactic("Fake jobs")
     response = reader.get("/tactics/?q=fake+jobs+abroad")
     assert names(response) == ["Fake jobs"]
-    assert "No entry contains all of your words" in response.text
+    assert "contain some of your words" in response.text
+    assert "No entry contains “abroad”; these results contain your other words" in response.text
+
+
+def test_a_description_is_ranked_by_how_much_of_it_an_entry_covers_and_where(reader):
+    # The words all appear in one passing mention, but the right entry has two in its name.
+    make_tactic(
+        "Grooming through online games",
+        summary="Traffickers befriend children in games.",
+    )
+    make_tactic(
+        "Encrypted messaging",
+        summary="Messages between accomplices.",
+        description="A quote mentions an older player, a game online, a son and gifts.",
+    )
+    response = reader.get("/search/?q=an+older+player+in+an+online+game+keeps+sending+my+son+gifts")
+    assert names(response)[0] == "Grooming through online games"
+    assert "for your description, those that cover most of it first" in response.text
+
+
+def test_red_flags_are_searched_and_shown_as_the_snippet(reader):
+    tactic = make_tactic("Lantern", summary="Nothing about it here.")
+    tactic.indicators.create(text="The person carries a wage slip in another name.")
+    response = reader.get("/search/?q=wage+slip")
+    assert names(response) == ["Lantern"]
+    assert "carries a <mark>wage</mark> <mark>slip</mark> in another name" in response.text
+
+
+def test_a_long_description_is_searched_for_its_first_part_and_says_so(reader):
+    make_tactic("Fake job offers", summary="Jobs that do not exist.")
+    description = "promised a job " + "and then something else happened " * 200
+    assert len(description) > 5000
+    response = reader.get("/search/", {"q": description})
+    assert response.status_code == 200
+    assert names(response) == ["Fake job offers"]
+    assert "only its first part was searched" in response.text
+
+
+@pytest.mark.parametrize("typed", ["TT-0001", "tt-1", "tt1", "TT 0001", " tt-0001 "])
+def test_a_permanent_id_in_any_form_opens_the_entry(reader, typed):
+    tactic = make_tactic("Lantern")
+    for page in ("/search/", "/tactics/"):
+        response = reader.get(page, {"q": typed})
+        assert response.status_code == 302 and response["Location"] == tactic.get_absolute_url()
+
+
+def test_an_id_opens_only_a_public_entry_of_the_lists_own_kind(reader):
+    make_tactic("Lantern")
+    make_tactic("Hidden", status=Status.DRAFT)
+    countermeasure = make_countermeasure("Patrols")
+    assert reader.get("/tactics/", {"q": countermeasure.public_id}).status_code == 200
+    assert reader.get("/search/", {"q": countermeasure.public_id}).status_code == 302
+    assert reader.get("/search/", {"q": "TT-0002"}).status_code == 200  # a draft
+
+
+def test_no_results_offers_categories_and_the_matrix_and_no_filters_to_clear(reader):
+    make_tactic("Lantern", category=make_term(Category, "Recruitment"))
+    response = reader.get("/search/?q=zzqxv")
+    assert "Nothing matches" in response.text
+    assert 'href="/matrix/"' in response.text and "?category=recruitment" in response.text
+    assert "Clear every filter" not in response.text
 
 
 def test_query_of_only_common_words_says_so(reader):

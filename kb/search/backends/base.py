@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -15,12 +16,13 @@ QS = TypeVar("QS", bound=QuerySet)
 
 @dataclass(frozen=True)
 class MarkedDocument:
-    """A document's text with matched words wrapped in the highlight markers. The body
-    snippet may be left empty when the summary already shows a match: the summary is what
-    a result then shows (see kb.search.highlight)."""
+    """A document's text with matched words wrapped in the highlight markers. The excerpts
+    of the indicators and the body may be left empty when an earlier part already shows a
+    match: the first part that does is what a result shows (see kb.search.highlight)."""
 
     title: str
     summary: str
+    indicators_snippet: str
     body_snippet: str
 
 
@@ -31,20 +33,30 @@ class SearchBackend(ABC):
     itself, ``"search_document__"`` for tactics, countermeasures and sources.
     """
 
-    #: Relative weights of a match in the title, summary and keywords, and body.
-    TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
+    #: What matching one of the query's words is worth in each part of a document: where it
+    #: is says how much the entry is about it. A name counts most, then a summary (and the
+    #: keywords: ID and vocabulary names), a tactic's red flags, and last its description
+    #: and quotes, where a word may be a passing mention.
+    TITLE, SUMMARY, INDICATORS, BODY = 1.0, 0.6, 0.5, 0.25
 
     @abstractmethod
-    def filter(self, queryset: QS, query: Query, *, relaxed: bool, path: str) -> QS:
+    def filter(
+        self, queryset: QS, query: Query, *, relaxed: bool, path: str, weights: Sequence[float]
+    ) -> QS:
         """Rows matching ``query`` (every clause, or any clause when ``relaxed``), annotated
-        with ``search_rank``: higher is more relevant."""
+        with ``search_score``, the engine's own relevance (where the words are, and how
+        often), and ``search_rank``, what orders them. Where every clause must match, that
+        is the engine's relevance. Relaxed, it is how much of the query a row covers and
+        where: the sum, over the clauses it matches, of the clause's weight (``weights``,
+        one per clause: rarer words weigh more) times what the best part it matches in is
+        worth."""
 
     @abstractmethod
     def marked(
         self, documents: QuerySet, query: Query, *, relaxed: bool, key: str = "pk"
     ) -> dict[int, MarkedDocument]:
-        """Highlighted title, summary and body snippet of each of ``documents`` (only the
-        rows shown on a page), by the value of their field ``key``."""
+        """Highlighted title and summary, and excerpts of the indicators and body, of each of
+        ``documents`` (only the rows shown on a page), by the value of their field ``key``."""
 
     @abstractmethod
     def unmatched_words(self, words: list[str]) -> list[str]:

@@ -3,15 +3,29 @@ ranking with column weights, highlight() and snippet(); a trigram FTS5 table for
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
+import operator
+from collections.abc import Sequence
+from functools import reduce
 
-from ..query import Query, Term
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+
+from ..query import Clause, Query, Term
 from ..text import MARK_END, MARK_START
 from .base import QS, MarkedDocument, SearchBackend
 
-# Column order of kb_searchdocument_fts: title, summary, keywords, body.
-TITLE, SUMMARY, BODY = 0, 1, 3
+# Column order of kb_searchdocument_fts (migration 0012).
+TITLE, SUMMARY, KEYWORDS, INDICATORS, BODY = 0, 1, 2, 3, 4
 
 
 def _term(term: Term) -> str:
@@ -20,9 +34,14 @@ def _term(term: Term) -> str:
     return '"' + " ".join(term.words) + '"'
 
 
+def clause_match_text(clause: Clause) -> str:
+    """One clause (any of its terms) as an FTS5 expression."""
+    return "(" + " OR ".join(_term(t) for t in clause.terms) + ")"
+
+
 def to_match_text(query: Query, *, relaxed: bool) -> str:
     """Translate the parsed query into an FTS5 MATCH expression."""
-    clauses = ["(" + " OR ".join(_term(t) for t in clause.terms) + ")" for clause in query.clauses]
+    clauses = [clause_match_text(clause) for clause in query.clauses]
     text = (" OR " if relaxed else " AND ").join(clauses)
     if query.excluded:
         text = f"({text}) NOT (" + " OR ".join(_term(t) for t in query.excluded) + ")"
@@ -43,19 +62,58 @@ class Bm25(Func):
         return f"(-{sql})", params
 
 
-class SQLiteBackend(SearchBackend):
-    def filter(self, queryset: QS, query: Query, *, relaxed: bool, path: str) -> QS:
-        index = f"{path}index_row__index"
-        # bm25 weights are per column: title, summary, keywords, body.
-        weights = (
-            self.TITLE_WEIGHT * 10,
-            self.SUMMARY_WEIGHT * 10,
-            self.SUMMARY_WEIGHT * 10,
-            self.BODY_WEIGHT * 10,
+class MatchesIn(Func):
+    """Whether a document's FTS5 row matches an FTS5 expression (``Value``), looked up by
+    the document's id: ``EXISTS (... MATCH <expression> AND rowid = <document>)``."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, *args, **extra):
+        document, expression = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = (
+            "EXISTS (SELECT 1 FROM kb_searchdocument_fts AS fts"
+            f" WHERE fts.kb_searchdocument_fts MATCH {expression[0]} AND fts.rowid = {document[0]})"
         )
+        return sql, (*expression[1], *document[1])
+
+
+class SQLiteBackend(SearchBackend):
+    # The parts of a document, as FTS5 column filters.
+    PARTS = (
+        ("{title}", SearchBackend.TITLE),
+        ("{summary keywords}", SearchBackend.SUMMARY),
+        ("{indicators}", SearchBackend.INDICATORS),
+        ("{body}", SearchBackend.BODY),
+    )
+
+    def filter(
+        self, queryset: QS, query: Query, *, relaxed: bool, path: str, weights: Sequence[float]
+    ) -> QS:
+        index, document = f"{path}index_row__index", F(f"{path}pk")
+        covered = [
+            Case(
+                *(
+                    When(
+                        MatchesIn(document, Value(f"{columns} : {clause_match_text(clause)}")),
+                        then=Value(weight * worth),
+                    )
+                    for columns, worth in self.PARTS
+                ),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+            for clause, weight in zip(query.clauses, weights, strict=True)
+        ]
+        # bm25 weighs terms per column: title, summary, keywords, indicators, body.
+        bm25_weights = (self.TITLE, self.SUMMARY, self.SUMMARY, self.INDICATORS, self.BODY)
+        score = Bm25(F(index), *(10 * weight for weight in bm25_weights))
+        # Where every clause matches, every row covers the whole query: the engine's own
+        # weighted rank orders them.
+        rank = reduce(operator.add, covered) if relaxed else score
         return queryset.filter(
             **{f"{index}__match": to_match_text(query, relaxed=relaxed)}
-        ).annotate(search_rank=Bm25(F(index), *weights))
+        ).annotate(search_rank=rank, search_score=score)
 
     def marked(
         self, documents: QuerySet, query: Query, *, relaxed: bool, key: str = "pk"
@@ -72,25 +130,29 @@ class SQLiteBackend(SearchBackend):
                 output_field=TextField(),
             )
 
+        def excerpt(column: int) -> Func:
+            return Func(
+                index,
+                Value(column),
+                Value(MARK_START),
+                Value(MARK_END),
+                Value(" … "),
+                Value(30),
+                function="snippet",
+                output_field=TextField(),
+            )
+
         rows = (
             documents.filter(index_row__index__match=to_match_text(query, relaxed=relaxed))
             .annotate(
                 marked_title=highlight(TITLE),
                 marked_summary=highlight(SUMMARY),
-                marked_body=Func(
-                    index,
-                    Value(BODY),
-                    Value(MARK_START),
-                    Value(MARK_END),
-                    Value(" … "),
-                    Value(30),
-                    function="snippet",
-                    output_field=TextField(),
-                ),
+                marked_indicators=excerpt(INDICATORS),
+                marked_body=excerpt(BODY),
             )
-            .values_list(key, "marked_title", "marked_summary", "marked_body")
+            .values_list(key, "marked_title", "marked_summary", "marked_indicators", "marked_body")
         )
-        return {pk: MarkedDocument(title, summary, body) for pk, title, summary, body in rows}
+        return {pk: MarkedDocument(*texts) for pk, *texts in rows}
 
     def unmatched_words(self, words: list[str]) -> list[str]:
         unmatched = []

@@ -26,7 +26,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production serving: gunicorn with the settings from the environment (SECRET_KEY,
-# ALLOWED_HOSTS, DATABASE_URL, REDIS_URL...; see the README). DEBUG stays off.
+# ALLOWED_HOSTS, DATABASE_URL, REDIS_URL...; see docs/operations.md). DEBUG stays off.
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -78,7 +78,7 @@ bench-search: install
 
 # Load benchmark: the generated data set in PostgreSQL (BENCH_URL=$(BENCH_SQLITE) for
 # SQLite), served by gunicorn with production settings and the Redis cache, driven by wrk
-# (installed from Debian's packages when missing). Prints one table; see the README.
+# (installed from Debian's packages when missing). Prints one table; see docs/performance.md.
 BENCH_URL ?= $(BENCH_POSTGRES)
 BENCH_OPTIONS ?=
 bench: export DEBUG ?= 1
@@ -86,7 +86,7 @@ bench: bench-database
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench load --generate $(BENCH_OPTIONS)
 
 # Soak: the same server and data set for 60 s at saturation with every kind of page, cached
-# and not; fails on any error, a replaced worker, or memory growth. See the README.
+# and not; fails on any error, a replaced worker, or memory growth. See docs/performance.md.
 soak: export DEBUG ?= 1
 soak: bench-database
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench soak --generate $(BENCH_OPTIONS)

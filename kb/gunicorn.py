@@ -12,11 +12,10 @@ import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Synchronous workers, one per core: each request is a short burst of CPU and a few quick
-# queries. With PostgreSQL and Redis on the same 2 cores, three workers served no more
-# requests than two, and five 30% fewer; more workers than cores only share the CPU
-# mid-request, so the slowest requests wait longer (p95 of an uncached page 36 ms with
-# three, 28 ms with two; README, "Load benchmark"). With the database on another machine,
-# more workers may pay for its round trips: set WEB_CONCURRENCY and measure.
+# queries. With PostgreSQL and Redis on the same cores, more workers than cores served no
+# more requests and made the slowest ones wait longer, sharing the CPU mid-request
+# (docs/performance.md). With the database on another machine, more workers may pay for
+# its round trips: set WEB_CONCURRENCY and measure.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -36,7 +35,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def pre_fork(server, worker) -> None:
     """Freeze the master's objects (Django and the project, imported once by preload_app)
     into the collector's permanent generation before each worker is forked. A worker's full
-    collections then walk only what it created itself (in one process serving 380 uncached
-    pages at 10,000 tactics: 61 ms for one full collection, 13 ms for four once frozen),
-    and the pages it shares with the master are not copied for the collector's sake."""
+    collections then walk only what it created itself, a fraction of the time, and the
+    memory it shares with the master is not copied for the collector's sake."""
     gc.freeze()

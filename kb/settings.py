@@ -179,7 +179,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # The test database is a file, not memory, so that the application servers some tests
-    # start (tests/test_instances.py) can share it.
+    # start (tests/caching/test_instances.py) can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 else:
     # A database that does not answer fails a request within seconds (a 503 page, and
@@ -209,8 +209,8 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": CACHE_DIR,
             # Each write lists the folder to keep it under this many pages (a third of them,
-            # chosen at random, go when it is full): listing 1,000 files takes about 1.5 ms,
-            # 10,000 about 15 (docs/caching.md). Beyond that, use Redis.
+            # chosen at random, go when it is full), which takes longer the more pages it
+            # holds (docs/caching.md). For more pages than this, use Redis.
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
         }
     )

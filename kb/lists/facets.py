@@ -6,8 +6,8 @@ ticking a second technology shows how many the wider choice gives).
 Counting is done in memory, as search engines do it. Each facet's options come with the set
 of entries carrying each, as a bitset (a Python int with bit ``pk`` set), read in one or two
 queries once per content version (kb.lists.engine.per_content_version); a count is then
-``(option & matching).bit_count()``. At 10,000 tactics this replaced six GROUP BY queries of
-5 to 18 ms each (docs/performance.md).
+``(option & matching).bit_count()``, where six GROUP BY queries, one per facet, each
+scanned every published tactic (docs/performance.md says what that buys).
 """
 
 from __future__ import annotations

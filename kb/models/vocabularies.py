@@ -50,8 +50,8 @@ class CategoryQuerySet(models.QuerySet):
                     "tactics",
                     # Sliced, so a category of thousands still costs a handful of rows; and
                     # only what a link shows, since the database sorts every published
-                    # tactic to slice them (at 10,000 tactics, the categories and their
-                    # tactics took 42 ms with whole rows, 23 ms with these).
+                    # tactic to slice them, and narrow rows halve that sort
+                    # (docs/performance.md).
                     queryset=Tactic.objects.published()
                     .only("public_id", "slug", "name", "category")
                     .order_by("name", "pk")[:limit],

@@ -2,7 +2,7 @@
 each, whatever the size of the knowledge base.
 
 A column lists its first tactics by name and links to the full, filtered list for the rest:
-at 10,000 tactics, listing every one made a page of 2.7 MB that took seconds to build. The
+a knowledge base of thousands would otherwise make a page of megabytes. The
 tactic list's engine gives the matching tactics in name order and each column's members and
 count; a column takes its first tactics from them, and those are loaded in one query.
 """

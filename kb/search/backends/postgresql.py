@@ -65,7 +65,7 @@ def highlight_tsquery_text(query: Query) -> str:
     """Every word the query looks for, as alternatives: what highlighting marks.
 
     ts_headline re-parses each text against the query, and with phrase alternatives (which
-    synonyms add) that took 50 ms for one page of snippets; single words take 5 ms. Words
+    synonyms add) that took ten times as long for a page of snippets as single words. Words
     of a phrase are then marked wherever they occur, which still shows why a row matched.
     """
     found = dict.fromkeys(
@@ -125,7 +125,7 @@ class PostgreSQLBackend(SearchBackend):
         if narrowing := phrase_clauses(query, relaxed=relaxed):
             # The pairs' index narrows; the exact match then only re-checks what is left.
             # It is written as a function call so that the planner does not also scan the
-            # vectors' index for it (10,000 entries for a common phrase, 15 ms) to AND in.
+            # vectors' index for it (every entry holding a common word) to AND in.
             matching = Q(**{f"{path}search_vector__adjacent_pairs": (narrowing, relaxed)}) & Q(
                 Func(vector, search_query, function="ts_match_vq", output_field=BooleanField())
             )
@@ -177,7 +177,7 @@ class PostgreSQLBackend(SearchBackend):
         rows = documents.annotate(
             marked_title=marked("title", highlight_all=True),
             marked_summary=marked("summary", highlight_all=True),
-            # Parsing the bodies is most of the cost (7 ms for a page of 20); a summary or a
+            # Parsing the bodies is most of the cost of a page of snippets; a summary or a
             # red flag that shows the match is what the result shows anyway.
             marked_indicators=Case(
                 When(shows_a_match("summary"), then=Value("")),

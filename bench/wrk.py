@@ -1,16 +1,14 @@
 """Drive a local server with wrk (Debian's package), for the load benchmark and the soak.
 
-wrk runs a Lua script that walks a list of paths round-robin, each connection from its own
-offset. Paths marked as cold get a fresh, otherwise ignored query argument on every request,
-so each one misses the page cache and renders from the database; the argument carries a
-token of its own for each run, so that no run asks again for what an earlier one rendered.
-The script reports its figures as one JSON line.
+wrk runs a Lua script that walks a list of paths round-robin, each thread from its own
+offset, and reports its figures as one JSON line. Paths are asked for as they are: a page
+the server has not cached is one it has not been asked for (the server keys pages by the
+parameters they read and redirects any other, so no made-up argument can dodge its cache).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 import shutil
 import subprocess
 import tempfile
@@ -19,7 +17,6 @@ from django.core.management import CommandError
 
 WRK_SCRIPT = """
 local paths = {%(paths)s}
-local cold = {%(cold)s}
 local counter = 0
 -- A global, not a local: setup() runs in the main script and sets each thread's own
 -- global; a local here would shadow it, and every thread would ask for the same paths.
@@ -31,12 +28,7 @@ end
 function request()
   counter = counter + 1
   local i = ((counter + thread_offset) %% #paths) + 1
-  local path = paths[i]
-  if cold[i] then
-    local sep = string.find(path, "?", 1, true) and "&" or "?"
-    path = path .. sep .. "nocache=%(run)s-" .. thread_offset .. "-" .. counter
-  end
-  return wrk.format("GET", path)
+  return wrk.format("GET", paths[i])
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -57,20 +49,18 @@ def require_wrk() -> None:
 
 def run_wrk(
     base_url: str,
-    paths: list[tuple[str, bool]],
+    paths: list[str],
     *,
     connections: int,
     threads: int,
     duration: int,
 ) -> dict:
-    """Load ``base_url`` for ``duration`` seconds with ``paths`` (path, cold?) and return
+    """Load ``base_url`` for ``duration`` seconds with ``paths`` and return
     wrk's figures: requests, duration_us, bytes, errors (connection, read, write, timeout
     and HTTP status 400 and above), non_2xx_3xx, and latency percentiles in microseconds."""
     require_wrk()
     script = WRK_SCRIPT % {
-        "paths": ", ".join(json.dumps(path) for path, _ in paths),
-        "cold": ", ".join("true" if cold else "false" for _, cold in paths),
-        "run": secrets.token_hex(4),
+        "paths": ", ".join(json.dumps(path) for path in paths),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script)

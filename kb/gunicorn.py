@@ -28,8 +28,12 @@ max_requests_jitter = max_requests // 10
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
-# Forwarded headers are trusted only from these addresses (the load balancer's).
+# Forwarded headers are trusted only from these addresses (the load balancer's), and only
+# X-Forwarded-Proto says the scheme: gunicorn would otherwise also believe X-Forwarded-Ssl
+# and X-Forwarded-Protocol, which a proxy that sets only the first passes on from clients.
+# The proxy must overwrite X-Forwarded-Proto on every request (docs/operations.md).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 
 def pre_fork(server, worker) -> None:

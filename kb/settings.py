@@ -125,7 +125,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz, before the HTTPS redirect, the host check and the page cache (kb/web/health.py).
     "kb.web.health.HealthCheckMiddleware",
-    # First, so that a cached page is answered with every header the stack below once
+    # A public page asked for with parameters it does not read is sent to its address
+    # without them, so that only those addresses are cached (kb/web/parameters.py).
+    "kb.web.parameters.CanonicalAddressMiddleware",
+    # Next, so that a cached page is answered with every header the stack below once
     # added, and nothing else runs.
     "kb.caching.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -217,6 +220,9 @@ CACHES = {
 }
 # How long a cached page may be kept; 0 turns the page cache off.
 KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 24 * 3600)
+# Larger responses (downloads, a large sitemap) are not stored: a handful of them would take
+# the room of thousands of pages in Redis (docs/caching.md).
+KB_PAGE_CACHE_MAX_BYTES = env_int("KB_PAGE_CACHE_MAX_BYTES", 512 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

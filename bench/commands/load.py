@@ -3,9 +3,10 @@
 For each page (home, a filtered list, tactic pages, a search, an API list) it measures
 requests per second and latency at a fixed concurrency, twice:
 
-- **cold**: every request misses the page cache (a fresh, otherwise ignored query argument
-  makes each URL new), so each one renders from the database and stores its page;
-- **warm**: the same URLs after one visit each, answered from the shared cache.
+- **cold**: served by a server with the page cache off (``KB_PAGE_CACHE_SECONDS=0``), so
+  every request renders from the database, as a page no reader has asked for since the
+  last change does;
+- **warm**: the same URLs, after one visit each, from a server with the shared cache.
 
 In the same run, a static file of the tactic page's size is served by the same gunicorn and
 whitenoise: the practical ceiling for anything Python serves on this machine. The table
@@ -130,10 +131,15 @@ class Command(BaseCommand):
         pages = self.pages()
         with self.static_root() as static_dir:
             ceiling_path = self.prepare_static(static_dir, pages["tactic page"][0])
+            with self.server(static_dir, KB_PAGE_CACHE_SECONDS="0") as server:
+                weights = {page: page_weight(server.url, paths[0]) for page, paths in pages.items()}
+                cold = self.run_all(server.url, pages, ceiling_path, "cold")
             with self.server(static_dir) as server:
-                base_url = server.url
-                weights = {page: page_weight(base_url, paths[0]) for page, paths in pages.items()}
-                results = self.run_all(base_url, pages, ceiling_path)
+                warm = self.run_all(server.url, pages, ceiling_path, "warm")
+        # One table: each page cold then warm, between the ceiling's first and later runs.
+        ceilings = [m for m in cold + warm if m.state == "ceiling"]
+        by_page = [m for page in pages for m in cold + warm if m.page == page]
+        results = ceilings[:1] + by_page + ceilings[1:]
         self.report(results)
         self.report_weights(weights)
         if any(m.errors for m in results):
@@ -227,17 +233,17 @@ class Command(BaseCommand):
         with gunicorn(env) as server:
             yield server
 
-    def wrk(self, base_url: str, paths: list[str], *, unique: bool) -> dict:
+    def wrk(self, base_url: str, paths: list[str]) -> dict:
         return run_wrk(
             base_url,
-            [(path, unique) for path in paths],
+            paths,
             connections=self.options["connections"],
             threads=self.options["threads"],
             duration=self.options["duration"],
         )
 
     def measure(self, base_url: str, page: str, state: str, paths: list[str]) -> Measurement:
-        figures = self.wrk(base_url, paths, unique=state == "cold")
+        figures = self.wrk(base_url, paths)
         requests = max(figures["requests"], 1)
         measurement = Measurement(
             page=page,
@@ -256,24 +262,22 @@ class Command(BaseCommand):
         return measurement
 
     def run_all(
-        self, base_url: str, pages: dict[str, list[str]], ceiling_path: str
+        self, base_url: str, pages: dict[str, list[str]], ceiling_path: str, state: str
     ) -> list[Measurement]:
+        """Each page ``state`` ("cold" or "warm") against one server, between two
+        measurements of the static ceiling (the machine's speed drifts during a run)."""
         self.stdout.write(
             f"\nwrk: {self.options['connections']} connections, {self.options['threads']} "
-            f"threads, {self.options['duration']} s per run, against {base_url}"
+            f"threads, {self.options['duration']} s per run, against {base_url} ({state})"
         )
         results = [self.measure(base_url, "static file", "ceiling", [ceiling_path])]
         for page, paths in pages.items():
             if self.options["only"] and page not in self.options["only"]:
                 continue
-            results.append(self.measure(base_url, page, "cold", paths))
-            # The cold run stored thousands of one-off pages; empty the cache so that they
-            # do not crowd out the pages measured warm.
-            self.empty_cache()
-            for path in paths:  # one visit each fills the cache
-                urllib.request.urlopen(base_url + path, timeout=30).read()
-            results.append(self.measure(base_url, page, "warm", paths))
-        # The ceiling again at the end: the machine's speed drifts during a run.
+            if state == "warm":
+                for path in paths:  # one visit each fills the cache
+                    urllib.request.urlopen(base_url + path, timeout=30).read()
+            results.append(self.measure(base_url, page, state, paths))
         results.append(self.measure(base_url, "static file", "ceiling", [ceiling_path]))
         return results
 

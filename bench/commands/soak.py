@@ -26,6 +26,7 @@ from django.core.management import CommandError
 
 from bench.gunicorn import Server
 from bench.wrk import require_wrk, run_wrk
+from kb.models import SearchWord, Tactic
 
 from .load import Command as LoadBenchmark
 
@@ -62,16 +63,16 @@ class Command(LoadBenchmark):
         require_wrk()
         self.ensure_data(options["generate"])
         self.options = options
-        mix = self.mix()
+        warm_up, mix = self.mix(0), self.mix(1)
         with self.static_root() as static_dir:
-            self.prepare_static(static_dir, mix[0][0])
+            self.prepare_static(static_dir, mix[0])
             with self.server(static_dir, GUNICORN_MAX_REQUESTS="0") as server:
                 self.stdout.write(f"Warm-up: {options['warmup']} s.")
-                self.load(server, mix, options["warmup"])
+                self.load(server, warm_up, options["warmup"])
                 workers = server.worker_pids()
                 figures, samples = self.sample_while(server, lambda: self.load(server, mix))
                 replaced = server.worker_pids() != workers
-        growth = self.report_soak(figures, samples, len(mix), workers)
+        growth = self.report_soak(figures, samples, len(set(mix)), workers)
         failures = []
         if figures["errors"]:
             failures.append(f"{figures['errors']} requests failed")
@@ -83,23 +84,54 @@ class Command(LoadBenchmark):
             raise CommandError("Soak failed: " + "; ".join(failures) + ".")
         self.stdout.write(self.style.SUCCESS("Soak passed: no errors, memory flat."))
 
-    def mix(self) -> list[tuple[str, bool]]:
-        """Every page type, cached (warm) and uncached (cold): (path, cold?) in a shuffled
-        order that wrk walks round-robin. Tactic pages are many; the cold share is about
-        one request in eight."""
+    def mix(self, part: int) -> list[str]:
+        """Every page type, in a shuffled order that wrk walks round-robin: pages readers
+        come back to (cached after their first visit) and, about one request in eight,
+        first visits (uncached): tactic pages and searches that no earlier ``part`` of the
+        run asked for, enough for 40,000 requests."""
         pages = self.pages()
         tactics = pages.pop("tactic page")
         searches = ["/search/?q=fake+job+offer", "/search/?q=gps", "/search/?q=crypto+wallet"]
-        others = [path for paths in pages.values() for path in paths] + searches
-        mix = [(path, False) for path in tactics]
-        mix += [(path, False) for path in others] * 10
-        mix += [(path, True) for path in others] * 5 + [(path, True) for path in tactics[:40]]
-        random.Random(7).shuffle(mix)
+        returning = tactics + [path for paths in pages.values() for path in paths] * 10
+        returning += searches * 10
+        per_cycle = len(returning) // 7
+        cycles = 40_000 // (len(returning) + per_cycle) + 1
+        first_visits = self.first_visits(part, per_cycle * cycles, set(tactics))
+        rng = random.Random(part)
+        mix: list[str] = []
+        for cycle in range(cycles):
+            block = returning + first_visits[cycle * per_cycle : (cycle + 1) * per_cycle]
+            rng.shuffle(block)
+            mix += block
         # A tactic page first: prepare_static sizes its file on the first path.
-        mix.sort(key=lambda entry: not entry[0].startswith("/tactics/TT-"))
-        return mix
+        first_tactic = next(path for path in mix if path.startswith("/tactics/TT-"))
+        return [first_tactic, *mix]
 
-    def load(self, server: Server, mix: list[tuple[str, bool]], duration: int = 0) -> dict:
+    def first_visits(self, part: int, count: int, returning: set[str]) -> list[str]:
+        """``count`` addresses for ``part`` of the run, none asked for by another part: half
+        tactic pages outside the returning ones, half searches for two of the knowledge
+        base's own words."""
+        tactics = [
+            f"/tactics/{public_id}/{slug}/"
+            for public_id, slug in Tactic.objects.published()
+            .order_by("pk")
+            .values_list("public_id", "slug")
+        ]
+        tactics = [path for path in tactics if path not in returning]
+        words = list(
+            SearchWord.objects.order_by("-document_count", "word").values_list("word", flat=True)[
+                :400
+            ]
+        )
+        pairs = [f"/search/?q={a}+{b}" for a in words for b in words if a < b]
+        random.Random(99).shuffle(pairs)
+        half = count // 2
+        mine = slice(part * half, (part + 1) * half)
+        chosen = tactics[mine] + pairs[mine]
+        random.Random(part).shuffle(chosen)
+        return chosen
+
+    def load(self, server: Server, mix: list[str], duration: int = 0) -> dict:
         """wrk's figures for ``duration`` seconds (default: the run's) of the mix."""
         return run_wrk(
             server.url,

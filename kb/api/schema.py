@@ -51,7 +51,8 @@ ERROR_SCHEMA = {
 
 def document_error_responses(result: dict, generator, request, public) -> dict:
     """drf-spectacular hook: lists answer 400 for malformed filters and 404 for pages past
-    the end, details 404 for unknown IDs. Documented so clients (and the schema tests) can
+    the end, details 404 for unknown IDs, and any endpoint 301 for parameters it does not
+    read. Documented so clients (and the schema tests) can
     rely on them."""
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
@@ -64,4 +65,12 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
                 responses.setdefault("404", {"description": "No such page", "content": content})
             if "{" in path:
                 responses.setdefault("404", {"description": "No such entry", "content": content})
+            # kb.web.parameters: one address per set of parameters an endpoint reads.
+            responses.setdefault(
+                "301",
+                {
+                    "description": "The query had parameters this endpoint does not read: "
+                    "`Location` is the same address without them."
+                },
+            )
     return result

@@ -1,22 +1,30 @@
 """Caching of public pages for anonymous readers, shared by every application server.
 
-``PublicPageCacheMiddleware`` comes first in MIDDLEWARE and handles every anonymous GET
-outside the admin: HTML pages, the API, feeds, the sitemap and downloads alike.
+``PublicPageCacheMiddleware`` comes right after the canonical-address redirect
+(kb.web.parameters) and handles every anonymous GET and HEAD outside the admin: HTML pages,
+the API, feeds, the sitemap and downloads alike.
 
-- A conditional request whose ETag matches the current content version gets a 304 before
-  any view runs.
-- Otherwise the response comes from the cache when it is there, keyed by host, URL and
-  Accept header (the API answers JSON, or 406 to a client that accepts none), and
-  current: each cached page records the content version it shows (kb.caching.pages).
-  Pages are stored with every header the rest of the stack added, so a cached page is
-  answered without running anything else.
+- A page is keyed by what its view reads: the scheme, the host, the path, the query's
+  parameters in a fixed order (the redirect before this has dropped those no view reads),
+  and, for the API, which of JSON or nothing the client accepts (it answers 406 to the
+  rest). Any other header, such as a made-up ``Accept``, cannot make a new copy.
+- A request whose ``If-None-Match`` names the current version's ETag gets a 304 only for a
+  page that is a 200 at that version. ``If-Modified-Since`` is not trusted for this: it
+  counts whole seconds, and two changes can fall in one.
+- Otherwise the response comes from the cache when it is there and current: each cached
+  page records the content version it shows (kb.caching.pages). Pages are stored with every
+  header the rest of the stack added, so a cached page is answered without running anything
+  else. A HEAD is answered from the GET's copy.
 - Any change to content moves the content version on (kb.models.content), so once a
   change is done no reader is served a page older than it (kb.caching.pages says how long
   that can take when the cache was unreachable at the moment of the change).
+- Bodies over ``KB_PAGE_CACHE_MAX_BYTES`` are not stored (downloads, large sitemaps): a
+  few of them would take the memory of thousands of pages.
 - If the cache cannot be reached, pages are rendered as if nothing were cached.
 
-Anyone signed in (staff, who may preview drafts) carries a session cookie, and is never
-served or stored a cached page.
+A reader with a session that exists (staff, who may preview drafts) is never served or
+stored a cached page, and what they are sent is marked ``private, no-store``; a session
+cookie that names no session is ignored, so a made-up one cannot skip the cache.
 """
 
 from __future__ import annotations
@@ -24,11 +32,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 
 from kb.models import ContentVersion
 
@@ -38,6 +48,18 @@ from .pages import CachedPage
 logger = logging.getLogger(__name__)
 
 UNCACHED_PREFIXES = ("/admin/", "/static/")
+# The API answers JSON, or 406 to a client that accepts none (kb.api).
+NEGOTIATED_PREFIX, NEGOTIATED_TYPE = "/api/", "application/json"
+
+
+def _has_session(request: HttpRequest) -> bool:
+    """Whether the request's session cookie names a session that exists (and has not
+    expired): one query, only for requests that carry the cookie."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return bool(store.load())
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -45,10 +67,9 @@ def _cacheable(request: HttpRequest) -> bool:
     meta = request.META
     return not (
         not settings.KB_PAGE_CACHE_SECONDS
-        or request.method != "GET"
+        or request.method not in ("GET", "HEAD")
         or request.path.startswith(UNCACHED_PREFIXES)
         or "HTTP_AUTHORIZATION" in meta
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
         # The stack below redirects plain HTTP to HTTPS when told to; never skip that.
         or (settings.SECURE_SSL_REDIRECT and not request.is_secure())
     )
@@ -63,18 +84,20 @@ def _allowed_host(request: HttpRequest) -> bool:
 
 
 def _cache_key(request: HttpRequest) -> str:
+    """What the page depends on, and nothing a client could vary at will."""
     # Pages are stored only for hosts the stack below accepted, so an unknown host misses.
     meta = request.META
-    address = f"{meta.get('HTTP_HOST', '')}|{request.get_full_path()}|{meta.get('HTTP_ACCEPT', '')}"
+    query = sorted(request.GET.lists())
+    accepts = ""
+    if request.path.startswith(NEGOTIATED_PREFIX):
+        accepts = NEGOTIATED_TYPE if request.accepts(NEGOTIATED_TYPE) else "none"
+    address = f"{request.scheme}|{meta.get('HTTP_HOST', '')}|{request.path}|{query}|{accepts}"
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-def _not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> bool:
+def _not_modified(request: HttpRequest, etag: str) -> bool:
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        return etag in [tag.strip() for tag in if_none_match.split(",")]
-    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and int(version.changed_at.timestamp()) <= since
+    return if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]
 
 
 def _validators(response: HttpResponse, etag: str, version: ContentVersion) -> HttpResponse:
@@ -85,13 +108,23 @@ def _validators(response: HttpResponse, etag: str, version: ContentVersion) -> H
     return response
 
 
-def _storable(response: HttpResponse) -> bool:
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return (
-        response.status_code == 200
+        request.method == "GET"
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and "private" not in response.get("Cache-Control", "")
+        and len(response.content) <= settings.KB_PAGE_CACHE_MAX_BYTES
     )
+
+
+def _answer(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    if request.method == "HEAD":
+        response = HttpResponse(status=page.status, headers=page.headers)
+        response["Content-Length"] = str(len(page.content))
+        return response
+    return HttpResponse(page.content, status=page.status, headers=page.headers)
 
 
 class PublicPageCacheMiddleware:
@@ -101,6 +134,11 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable(request):
             return self.get_response(request)
+        if _has_session(request):
+            # Never kept by the browser's or a proxy's cache either: staff see drafts.
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         key = _cache_key(request)
         try:
             version, page = pages.lookup(key)
@@ -108,19 +146,22 @@ class PublicPageCacheMiddleware:
             logger.warning("Page cache unavailable; rendering without it.", exc_info=True)
             return self.get_response(request)
         etag = version.etag
-        if _not_modified(request, etag, version) and _allowed_host(request):
-            return _validators(HttpResponseNotModified(), etag, version)
         if page is not None and page.etag == etag:
-            return HttpResponse(page.content, status=page.status, headers=page.headers)
+            if page.status == 200 and _not_modified(request, etag) and _allowed_host(request):
+                return _validators(HttpResponseNotModified(), etag, version)
+            return _answer(request, page)
         # The view renders what the database holds at this version or later; lists key
         # what they keep in memory by it (kb.lists).
         request.content_version = version  # type: ignore[attr-defined]
         response = self.get_response(request)
-        if _storable(response):
-            _validators(response, etag, version)
-            page = CachedPage(etag, response.status_code, list(response.items()), response.content)
-            try:
-                pages.store(key, page, settings.KB_PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.warning("Page cache unavailable; page not stored.", exc_info=True)
+        if not _storable(request, response):
+            return response
+        _validators(response, etag, version)
+        page = CachedPage(etag, response.status_code, list(response.items()), response.content)
+        try:
+            pages.store(key, page, settings.KB_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Page cache unavailable; page not stored.", exc_info=True)
+        if _not_modified(request, etag):
+            return _validators(HttpResponseNotModified(), etag, version)
         return response

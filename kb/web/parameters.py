@@ -1,0 +1,98 @@
+"""The query parameters each public page reads, and one address per page.
+
+A page is cached under its address (kb.caching). A parameter that no view reads would give
+the same page a new address, so anyone could make every request miss the cache and fill it
+with copies (``?r=<random>``). A request for a public page that carries such a parameter is
+therefore redirected, permanently, to the address without it: links with tracking
+parameters keep working, and each page has one address per set of parameters it reads.
+
+The table below is the one place that says what each page reads; a page missing from it
+reads nothing. The lists read their FilterSet's parameters, so a filter added there is
+known here at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, ResolverMatch, resolve
+from django.utils.http import urlencode
+
+from kb import lists
+from kb.lists.filters import KnowledgeBaseFilterSet
+
+EXEMPT_PREFIXES = ("/admin/", "/static/")
+PAGE = "page"
+API_PAGING = frozenset({"page", "page_size"})
+# DRF's format override, and drf-spectacular's choice of language for the schema.
+API_FORMAT = frozenset({"format"})
+
+
+def _names(parameters: type[KnowledgeBaseFilterSet]) -> frozenset[str]:
+    return frozenset(parameters.base_filters)
+
+
+LIST_PAGES = {
+    "kb:tactic-list": lists.TACTICS,
+    "kb:countermeasure-list": lists.COUNTERMEASURES,
+    "kb:source-list": lists.SOURCES,
+    "kb:search": lists.DOCUMENTS,
+    "api:tactic-list": lists.TACTICS,
+    "api:countermeasure-list": lists.COUNTERMEASURES,
+    "api:source-list": lists.SOURCES,
+    "api:search": lists.DOCUMENTS,
+}
+
+OTHER_PAGES = {
+    # The matrix filters by vocabulary only (kb.reading.views.matrix).
+    "kb:matrix": (_names(lists.TACTICS.parameters) - {"q", "exact", "sort"}) | {"by"},
+    "kb:handout": frozenset({"ids"}),
+    # Django's sitemap view pages with ?p=.
+    "sitemap": frozenset({"p"}),
+    "api:schema": API_FORMAT | {"lang"},
+}
+
+
+def parameters_read(match: ResolverMatch) -> frozenset[str]:
+    """The names of the query parameters the page at ``match`` reads."""
+    name = match.view_name
+    read = OTHER_PAGES.get(name, frozenset())
+    if name in LIST_PAGES:
+        read = _names(LIST_PAGES[name].parameters) | {PAGE}
+    if name.startswith("api:"):
+        read = read | API_FORMAT
+        if name.endswith("-list") or name == "api:search":
+            read = read | API_PAGING
+    return read
+
+
+def canonical_query(request: HttpRequest) -> str | None:
+    """The request's query string without the parameters its page does not read, or None
+    when it has none of those (or is not a public page)."""
+    if not request.GET or request.path.startswith(EXEMPT_PREFIXES):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    read = parameters_read(match)
+    if all(name in read for name in request.GET):
+        return None
+    return urlencode([(k, v) for k, v in request.GET.lists() if k in read], doseq=True)
+
+
+class CanonicalAddressMiddleware:
+    """Redirects a GET or HEAD of a public page with parameters it does not read to its
+    address without them (before the page cache, so that only canonical addresses are
+    cached)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            query = canonical_query(request)
+            if query is not None:
+                return HttpResponsePermanentRedirect(request.path + (f"?{query}" if query else ""))
+        return self.get_response(request)

@@ -72,3 +72,14 @@ def share_after_change(**signal: Any) -> None:
         share_content_version()
     except Exception:
         logger.warning("Cache unavailable; the content version was not shared.", exc_info=True)
+
+
+def forget_every_page() -> None:
+    """Remove every page and the version's copy that this site stored, and nothing else: a
+    Redis database may be shared with other sites (django-redis deletes by this site's key
+    prefix; the file cache's folder is this site's own)."""
+    delete_pattern = getattr(cache, "delete_pattern", None)
+    if delete_pattern is not None:
+        delete_pattern("*")
+    else:
+        cache.clear()

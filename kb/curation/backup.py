@@ -19,9 +19,12 @@ older backup is upgraded by the same migrations as a live database.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,7 +32,6 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.core import serializers
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.management.sql import emit_post_migrate_signal
@@ -42,6 +44,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from kb import bulk
+from kb.caching.pages import forget_every_page
 from kb.models import content_changed
 from kb.search import indexing
 
@@ -134,12 +137,20 @@ def _rows(ordered: list[type[models.Model]]) -> Iterator[models.Model]:
         yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
 
 
-def _open_for_writing(path: Path, compressed: bool) -> IO[str]:
-    # Readable by its owner alone: a backup holds the users' password hashes.
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-    if compressed:
-        return gzip.open(path, "wt", encoding="utf-8")
-    return open(path, "w", encoding="utf-8")
+@contextmanager
+def _new_partial_file(path: Path, compressed: bool) -> Iterator[tuple[Path, IO[str]]]:
+    """A new file beside ``path`` to write the backup into, and its name. Created with a
+    name of its own, exclusively (never an existing file, nor through a symbolic link) and
+    readable by its owner alone, whatever the umask: a backup holds the users' password
+    hashes."""
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    with os.fdopen(descriptor, "wb") as raw:
+        if compressed:
+            with gzip.open(raw, "wt", encoding="utf-8") as stream:
+                yield Path(name), stream
+        else:
+            with io.TextIOWrapper(raw, encoding="utf-8") as stream:
+                yield Path(name), stream
 
 
 def write_backup(path: Path) -> Summary:
@@ -152,8 +163,8 @@ def write_backup(path: Path) -> Summary:
     path = Path(path)
     if path.exists():
         raise BackupError(f"{path} already exists; choose a new name for the backup.")
-    partial = path.with_name(path.name + ".partial")
     ordered = backed_up_models()
+    partial: Path | None = None
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -167,7 +178,7 @@ def write_backup(path: Path) -> Summary:
                 "migrations": _applied_migrations(),
                 "counts": counts,
             }
-            with _open_for_writing(partial, path.name.endswith(".gz")) as stream:
+            with _new_partial_file(path, path.name.endswith(".gz")) as (partial, stream):
                 stream.write(json.dumps(header, indent=1)[:-2] + ',\n "objects": ')
                 serializers.serialize(
                     "json",
@@ -180,7 +191,8 @@ def write_backup(path: Path) -> Summary:
                 stream.write("\n}\n")
         os.replace(partial, path)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise
     return Summary(counts)
 
@@ -310,5 +322,6 @@ def restore_backup(path: Path) -> Summary:
     with transaction.atomic():
         indexing.rebuild()
         content_changed()
-    cache.clear()
+    # The restored content version may repeat a number pages were cached under before.
+    forget_every_page()
     return loaded

@@ -208,3 +208,58 @@ def test_a_backup_is_private_and_never_overwrites(tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(path))
     assert [p.name for p in tmp_path.iterdir()] == ["kb.json.gz"]
+
+
+def test_a_backup_never_writes_through_a_planted_file_or_link(tmp_path):
+    """A `.partial` file left readable by all, or a symbolic link where the backup is
+    written, must neither receive the backup nor make it readable by others."""
+    path = tmp_path / "kb.json"
+    planted = tmp_path / "kb.json.partial"
+    planted.write_text("")
+    planted.chmod(0o644)
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("untouched")
+    (tmp_path / ".kb.json.partial").symlink_to(elsewhere)
+
+    call_command("backup", str(path), stdout=io.StringIO())
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert planted.read_text() == "" and elsewhere.read_text() == "untouched"
+    assert json.loads(path.read_text())["format"] == "kb-backup"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".kb.json.partial", "elsewhere.txt", "kb.json", "kb.json.partial",
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache in Redis, sharing its database with another site's keys."""
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+            "KEY_PREFIX": "kb-restore-test",
+        }
+    }
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/13")
+    client.set("another-site:page", b"theirs")
+    yield client
+    client.delete("another-site:page")
+
+
+def test_restore_removes_only_this_sites_keys_from_a_shared_redis(
+    knowledge_base, tmp_path, redis_cache
+):
+    from django.core.cache import cache
+
+    path = tmp_path / "kb.json"
+    call_command("backup", str(path), stdout=io.StringIO())
+    cache.set("page:stale", b"from before the restore")
+    empty_the_database()
+
+    call_command("restore", str(path), stdout=io.StringIO())
+
+    assert cache.get("page:stale") is None
+    assert redis_cache.get("another-site:page") == b"theirs"

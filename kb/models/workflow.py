@@ -172,6 +172,15 @@ def reserve_public_id(public_id: str) -> None:
     PublicIdCounter.objects.filter(prefix=prefix, last_number__lt=number).update(last_number=number)
 
 
+def may_preview(user: User | AnonymousUser, model: type[models.Model]) -> bool:
+    """Whether ``user`` may see entries of ``model`` that are not public: staff with the
+    permission to view (or change) them in the admin, as the admin itself decides."""
+    if not (user.is_active and user.is_staff):
+        return False
+    app, name = model._meta.app_label, model._meta.model_name
+    return user.has_perm(f"{app}.view_{name}") or user.has_perm(f"{app}.change_{name}")
+
+
 class EntryQuerySet(SearchableQuerySet):
     """Visibility rules shared by every kind of entry; ``search()`` finds them by their
     search document."""
@@ -185,8 +194,9 @@ class EntryQuerySet(SearchableQuerySet):
         return self.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
-        """What ``user`` may open: staff preview drafts and entries in review, readers may not."""
-        return self.all() if user.is_staff else self.public()
+        """What ``user`` may open: staff who may view this kind of entry in the admin
+        preview its drafts and entries in review; anyone else sees public entries only."""
+        return self.all() if may_preview(user, self.model) else self.public()
 
     def for_page(self) -> Self:
         """Load everything an entry's page shows, in a fixed number of queries (each kind

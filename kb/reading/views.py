@@ -23,7 +23,7 @@ from kb.models import (
     Tactic,
     canonical_public_id,
 )
-from kb.models.workflow import EntryQuerySet
+from kb.models.workflow import EntryQuerySet, may_preview
 from kb.reading.cite import PageCitation
 from kb.reading.matrix import build_matrix
 from kb.reading.versions import AS_PUBLISHED
@@ -182,8 +182,14 @@ def entry_by_slug(request: HttpRequest, slug: str, model: type[Entry]) -> HttpRe
     visible = model.objects.visible_to(request.user)
     entry = visible.filter(slug=slug).first()
     if entry is None:
-        former = model.history.filter(slug=slug).order_by("-history_date").first()
-        entry = visible.filter(pk=former.id).first() if former else None
+        # Only the history of entries this reader may open and, for readers, the slugs
+        # they were public under: a draft's slug must neither take over a published
+        # entry's old one nor be confirmed to readers as the draft's.
+        former = model.history.filter(slug=slug, id__in=visible.values("pk"))
+        if not may_preview(request.user, model):
+            former = former.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
+        record = former.order_by("-history_date").first()
+        entry = visible.filter(pk=record.id).first() if record else None
     if entry is None:
         raise Http404("No such entry.")
     return redirect(entry, permanent=True)

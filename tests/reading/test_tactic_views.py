@@ -44,12 +44,20 @@ def test_unpublished_tactic_page_is_not_found_even_by_id(reader, status):
         assert "Secret draft" not in response.text
 
 
-def test_staff_can_preview_a_draft_with_a_banner(staff_client):
+def test_editors_can_preview_a_draft_with_a_banner(contributor):
     tactic = make_tactic("Work in progress", status=Status.DRAFT)
-    response = staff_client.get(tactic.get_absolute_url())
+    response = contributor.get(tactic.get_absolute_url())
     assert response.status_code == 200
     assert "Preview: draft" in response.text
     assert '<meta name="robots" content="noindex">' in response.text
+
+
+def test_staff_without_permission_to_view_tactics_cannot_preview_one(staff_client):
+    """The admin refuses them (403); the public address must not show the draft either."""
+    tactic = make_tactic("Work in progress", status=Status.DRAFT)
+    assert staff_client.get(f"/admin/kb/tactic/{tactic.pk}/change/").status_code == 403
+    response = staff_client.get(tactic.get_absolute_url())
+    assert response.status_code == 404 and "Work in progress" not in response.text
 
 
 def test_retired_tactic_keeps_its_page_and_points_to_its_replacement(reader):
@@ -128,6 +136,23 @@ def test_renamed_tactic_keeps_working_at_its_old_address(reader):
     response = reader.get(old_url, follow=True)
     assert response.redirect_chain == [("/tactics/TT-0001/second-name/", 301)]
     assert "Second name" in response.text
+
+
+def test_a_drafts_slug_cannot_take_over_a_published_entrys_old_address(reader):
+    published = make_tactic("Old name", slug="old-name")
+    published.name, published.slug = "New name", "new-name"
+    published.save()
+    make_tactic("Someone's draft", slug="old-name", status=Status.DRAFT)
+    response = reader.get("/tactics/old-name/")
+    assert response.status_code == 301 and response["Location"] == published.get_absolute_url()
+
+
+def test_a_slug_an_entry_had_only_as_a_draft_is_not_confirmed_to_readers(reader, contributor):
+    tactic = make_tactic("Working title", slug="working-title", status=Status.DRAFT)
+    tactic.name, tactic.slug, tactic.status = "Final name", "final-name", Status.PUBLISHED
+    tactic.save()
+    assert reader.get("/tactics/working-title/").status_code == 404
+    assert contributor.get("/tactics/working-title/")["Location"] == tactic.get_absolute_url()
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,16 @@ from django.utils.text import Truncator
 from kb.models import Citation, Countermeasure, Entry, Indicator, Mitigation, Source, Tactic
 
 PARTS = {
-    Tactic: ((Indicator, "tactic"), (Citation, "tactic"), (Mitigation, "tactic")),
-    Countermeasure: ((Citation, "countermeasure"), (Mitigation, "countermeasure")),
+    Tactic: (
+        (Indicator, "tactic", None),
+        (Citation, "tactic", None),
+        (Mitigation, "tactic", "countermeasure"),
+    ),
+    Countermeasure: ((Citation, "countermeasure", None), (Mitigation, "countermeasure", "tactic")),
     Source: (),
 }
-"""The records edited inline with each kind of entry, and their link to it."""
+"""The records edited inline with each kind of entry: their link to it and, for a link
+between two entries, the other end."""
 
 
 def parts_moment(record) -> datetime | None:
@@ -39,16 +44,32 @@ def _describe(part) -> str:
 def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
     """Bring the entry's indicators, citations and countermeasure links back to what they
     were at ``moment`` (None: as they are now): those added since go, those removed come
-    back, those edited get their old text. A part that refers to a record deleted since
-    cannot come back; the returned messages say which."""
+    back, those edited get their old text.
+
+    Only the entry's own parts change. A row that belongs to another entry now (moved
+    there since) stays where it is; a link between two entries is restored as the pair it
+    was (the row that links the same two entries now, or a new one), never by pulling a row
+    away from the entry it links now. A part that refers to a record deleted since cannot
+    come back either. The returned messages say what was not restored, and why."""
     if moment is None:
         return []
     skipped = []
-    for model, link in PARTS[type(entry)]:
+    for model, link, partner in PARTS[type(entry)]:
+
+        def key(part, partner=partner):
+            return getattr(part, f"{partner}_id") if partner else part.pk
+
         wanted = {
-            part.pk: part for part in model.history.as_of(moment).filter(**{f"{link}_id": entry.pk})
+            key(part): part
+            for part in model.history.as_of(moment).filter(**{f"{link}_id": entry.pk})
         }
-        model.objects.filter(**{link: entry}).exclude(pk__in=wanted).delete()
+        now = {key(part): part for part in model.objects.filter(**{link: entry})}
+        model.objects.filter(pk__in=[p.pk for k, p in now.items() if k not in wanted]).delete()
+        owners = dict(
+            model.objects.filter(pk__in=[p.pk for p in wanted.values()]).values_list(
+                "pk", f"{link}_id"
+            )
+        )
         links = [field for field in model._meta.concrete_fields if field.is_relation]
         # One query per kind of link, whatever the number of parts.
         existing = {
@@ -59,7 +80,7 @@ def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
             )
             for field in links
         }
-        for part in wanted.values():
+        for k, part in wanted.items():
             gone = [
                 str(field.verbose_name)
                 for field in links
@@ -70,6 +91,16 @@ def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
                 skipped.append(
                     f"The {model._meta.verbose_name} “{_describe(part)}” was not restored: "
                     f"its {', '.join(gone)} has been deleted since."
+                )
+                continue
+            if partner:
+                # The pair's row as it is now, or a new row: the old one may link others.
+                part.pk = now[k].pk if k in now else None
+                part._state.adding = part.pk is None
+            elif owners.get(part.pk, entry.pk) != entry.pk:
+                skipped.append(
+                    f"The {model._meta.verbose_name} “{_describe(part)}” was not restored: "
+                    f"it belongs to another {entry._meta.verbose_name} now."
                 )
                 continue
             part.save()

@@ -172,6 +172,22 @@ def _adjust_vocabulary(added: set[str], removed: set[str]) -> None:
         SearchWord.objects.filter(word__in=removed, document_count=0).delete()
 
 
+def _lock(model: type[Entry], pks: Iterable[int]) -> None:
+    """Re-index one entry in one transaction at a time.
+
+    Two transactions that each add an indicator to the same tactic would otherwise each
+    build its document from what they can see (their own indicator, not the other's), and
+    the last to commit would win; the spelling counts would drift the same way. The second
+    waits here until the first has committed, then reads the entry's parts as committed
+    (PostgreSQL reads afresh at every statement). ``FOR NO KEY UPDATE`` does not wait for
+    transactions that only added a part (they hold a key-share lock on the entry), so two
+    such transactions cannot deadlock on it; entries are locked in order of their keys.
+    SQLite has no row locks and needs none: it lets one transaction write at a time, and
+    kb starts each as a writer (``transaction_mode`` IMMEDIATE)."""
+    locking = model.objects.filter(pk__in=pks).order_by("pk").select_for_update(no_key=True)
+    list(locking.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def reindex(model: type[Entry], pks: Iterable[int]) -> None:
     """Bring the documents of these entries up to date: create, update, or delete them."""
@@ -180,6 +196,7 @@ def reindex(model: type[Entry], pks: Iterable[int]) -> None:
         return
     indexed = KINDS[model]
     kind = indexed.kind
+    _lock(model, pks)
     entries = {entry.pk: entry for entry in indexed.load(model.objects.filter(pk__in=pks))}
     documents = {
         getattr(document, f"{kind}_id"): document
@@ -202,10 +219,12 @@ def reindex(model: type[Entry], pks: Iterable[int]) -> None:
         _adjust_vocabulary(new_words - old_words, old_words - new_words)
 
 
+@transaction.atomic
 def forget(entry: Entry) -> None:
     """Remove an entry's document before the entry itself is deleted."""
     if bulk.in_progress():
         return
+    _lock(type(entry), [entry.pk])
     document = SearchDocument.objects.filter(**{KINDS[type(entry)].kind: entry}).first()
     if document:
         _adjust_vocabulary(set(), index_words(_document_fields(document)))

@@ -224,18 +224,29 @@ KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 24 * 3600)
 # the room of thousands of pages in Redis (docs/caching.md).
 KB_PAGE_CACHE_MAX_BYTES = env_int("KB_PAGE_CACHE_MAX_BYTES", 512 * 1024)
 
+# Downloads (kb/downloads/) are built once per content version, outside any request, into
+# this folder, and served from it as files. A change builds them in a background thread of
+# the process that made it (and a request for files not built yet, in the process serving
+# it); with this off, only `manage.py build_downloads` builds them (docs/operations.md).
+KB_DOWNLOADS_DIR = Path(os.environ.get("KB_DOWNLOADS_DIR") or BASE_DIR / "var" / "downloads")
+KB_DOWNLOADS_BUILD_IN_BACKGROUND = env_bool("KB_DOWNLOADS_BUILD_IN_BACKGROUND", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Failed logins are counted (django-axes); after AXES_FAILURE_LIMIT failures for one user
 # name from one address, that pair is locked out for AXES_COOLOFF_MINUTES. Counting the pair
-# keeps a stranger from locking an editor out everywhere by guessing at their name.
+# keeps a stranger from locking an editor out everywhere by guessing at their name. An
+# address that fails AXES_ADDRESS_FAILURE_LIMIT times, whatever the names, is locked out too
+# (kb/curation/sign_in.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "kb.curation.sign_in.PairAndAddressLimits"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
@@ -272,6 +283,15 @@ STORAGES = {
 KB_PAGE_SIZE = env_int("KB_PAGE_SIZE", 20)
 # How the knowledge base names itself in citations, feeds and page titles.
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Trafficking Technology Tactics Knowledge Base")
+
+# The site's public address, which absolute links start with where no request says which
+# host a reader used: the downloads, built outside any request. By default the first of
+# ALLOWED_HOSTS, over HTTPS when HTTPS is on.
+_FIRST_HOST = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.lstrip(".") not in ("", "*")), "")
+KB_SITE_URL = (
+    os.environ.get("KB_SITE_URL", "").strip().rstrip("/")
+    or f"{'https' if HTTPS else 'http'}://{_FIRST_HOST or 'localhost'}"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kb.api.pagination.ApiPagination",

@@ -53,3 +53,27 @@ def test_a_success_before_the_limit_clears_the_count(editor):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         sign_in(client, "wrong")
     assert sign_in(client, "correct horse").status_code == 302
+
+
+def test_one_address_trying_many_user_names_is_locked_out(editor):
+    """Guessing across names from one address: each pair stays under its own limit, the
+    address reaches its limit, and then not even a right password signs in from it."""
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
+        Client().post(
+            "/admin/login/?next=/admin/",
+            {"username": f"guess{n}", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+    assert sign_in(Client(), "correct horse", address="203.0.113.9").status_code == 429
+    # Another address is not affected.
+    assert sign_in(Client(), "correct horse", address="198.51.100.7").status_code == 302
+
+
+def test_an_address_below_its_limit_is_not_locked_out(editor):
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        Client().post(
+            "/admin/login/?next=/admin/",
+            {"username": f"guess{n}", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+    assert sign_in(Client(), "correct horse", address="203.0.113.9").status_code == 302

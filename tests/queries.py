@@ -1,8 +1,11 @@
-"""Counting the SQL queries a page takes."""
+"""Counting the SQL queries a page takes, and the rows it reads."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -17,3 +20,19 @@ def count_queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return sum("kb_contentversion" not in query["sql"] for query in captured)
+
+
+def count_rows(client: Client, url: str) -> Counter[str]:
+    """How many model instances of each kind rendering ``url`` builds (the page must answer
+    200): the rows its queries bring back into Python, historical records included."""
+    built: Counter[str] = Counter()
+
+    def count(sender, **kwargs) -> None:
+        built[sender.__name__] += 1
+
+    post_init.connect(count, weak=False)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        post_init.disconnect(count)
+    return built

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.db.models import Prefetch, Q
-from simple_history.models import HistoricalRecords
 
+from .history import History
 from .tactics import Tactic
 from .workflow import Entry, EntryQuerySet
 
@@ -69,7 +69,7 @@ class Countermeasure(Entry):
     )
 
     objects: ClassVar[CountermeasureManager] = CountermeasureManager()
-    history = HistoricalRecords(m2m_fields=[actors])
+    history = History(m2m_fields=[actors])
 
     if TYPE_CHECKING:
         #: What ``for_page()`` loads: the citations of public sources, in order.
@@ -111,7 +111,7 @@ class Mitigation(models.Model):
     tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="mitigations")
     note = models.CharField("how it counters the tactic", max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [

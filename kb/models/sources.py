@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from simple_history.models import HistoricalRecords
 
+from .history import History
 from .workflow import Entry, EntryQuerySet
 
 # Sources are on the web; any other scheme is refused (see the constraints below).
@@ -99,7 +99,7 @@ class Source(Entry):
     summary = models.TextField(blank=True)
 
     objects: ClassVar[SourceManager] = SourceManager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta(Entry.Meta):
         ordering = ["title"]
@@ -179,7 +179,7 @@ class Citation(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.db.models import Prefetch
-from simple_history.models import HistoricalRecords
 
+from .history import History
 from .workflow import Entry, EntryQuerySet
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class Tactic(Entry):
     related_tactics = models.ManyToManyField("self", blank=True, symmetrical=True)
 
     objects: ClassVar[TacticManager] = TacticManager()
-    history = HistoricalRecords(m2m_fields=[technologies, platforms, stages, target_groups])
+    history = History(m2m_fields=[technologies, platforms, stages, target_groups])
 
     if TYPE_CHECKING:
         #: What ``for_page()`` loads: the citations of public sources, in order.
@@ -114,7 +114,7 @@ class Indicator(models.Model):
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -8,15 +8,22 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from kb.models import (
+    Actor,
     Category,
     Citation,
     Countermeasure,
+    Entry,
     Indicator,
     Mitigation,
+    Platform,
     PublishedVersion,
     Source,
+    Stage,
     Status,
     Tactic,
+    TargetGroup,
+    Technology,
+    Vocabulary,
     group_citations,
 )
 
@@ -35,8 +42,11 @@ class TacticAsPublished:
     references: list = field(default_factory=list)
 
 
-def _term_ids(record, name: str, term_field: str) -> list[int]:
-    return [getattr(row, f"{term_field}_id") for row in getattr(record, name).all()]
+def _terms_of(record, name: str, model: type[Vocabulary], term_field: str) -> list:
+    """The terms of ``model`` that ``record`` (a historical entry) carried in its many-to-many
+    field ``name``, under their current names; a term deleted since is left out."""
+    linked = getattr(record, name).values(f"{term_field}_id")
+    return list(model._default_manager.filter(pk__in=linked))
 
 
 def _record(entry, moment):
@@ -46,16 +56,25 @@ def _record(entry, moment):
     return record
 
 
+def _published_as_of(model: type[Entry], moment, ids: set[int]) -> dict[int, Entry]:
+    """The entries among ``ids`` that were published at ``moment``, as they stood then.
+
+    Only those rows are read: a page linking to three sources reads three, whatever the
+    size of the knowledge base."""
+    if not ids:
+        return {}
+    entries = model.history.as_of(moment).filter(id__in=ids, status=Status.PUBLISHED)
+    return {entry.pk: entry for entry in entries}
+
+
 def _references_as_of(moment, **entry) -> list:
-    published_sources = {
-        s.pk: s for s in Source.history.as_of(moment).filter(status=Status.PUBLISHED)
-    }
-    citations = [
-        c for c in Citation.history.as_of(moment).filter(**entry)
-        if c.source_id in published_sources
-    ]  # fmt: skip
+    """One entry's citations as of ``moment`` (``tactic_id=`` or ``countermeasure_id=``),
+    of sources that were published then, grouped into its numbered reference list."""
+    citations = list(Citation.history.as_of(moment).filter(**entry))
+    sources = _published_as_of(Source, moment, {c.source_id for c in citations})
+    citations = [c for c in citations if c.source_id in sources]
     for citation in citations:
-        citation.source = published_sources[citation.source_id]
+        citation.source = sources[citation.source_id]
     citations.sort(key=lambda c: (c.position, c.pk))
     return group_citations(citations)
 
@@ -64,31 +83,29 @@ def _mitigations_as_of(moment, **own) -> list[Mitigation]:
     """One entry's countermeasure links as of ``moment`` (``tactic_id=`` or
     ``countermeasure_id=``), to entries on the other side that were published then."""
     other, model = ("countermeasure", Countermeasure) if "tactic_id" in own else ("tactic", Tactic)
-    published = {e.pk: e for e in model.history.as_of(moment).filter(status=Status.PUBLISHED)}
-    links = [
-        link for link in Mitigation.history.as_of(moment).filter(**own)
-        if getattr(link, f"{other}_id") in published
-    ]  # fmt: skip
+    links = list(Mitigation.history.as_of(moment).filter(**own))
+    published = _published_as_of(model, moment, {getattr(link, f"{other}_id") for link in links})
+    links = [link for link in links if getattr(link, f"{other}_id") in published]
     for link in links:
         setattr(link, other, published[getattr(link, f"{other}_id")])
     return sorted(links, key=lambda link: getattr(link, other).name)
 
 
 def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
-    """Rebuild ``version`` of its tactic (a handful of queries on the history tables)."""
+    """Rebuild ``version`` of its tactic from the history tables, reading only the rows it
+    links to (a fixed number of queries, whatever the size of the knowledge base)."""
     moment, tactic = version.published_at, version.tactic
     assert tactic is not None, "a tactic's version"
     record = _record(tactic, moment)
-    from kb.models import Platform, Stage, TargetGroup, Technology
-
-    terms = {}
-    for name, model, term_field in (
-        ("stages", Stage, "stage"),
-        ("technologies", Technology, "technology"),
-        ("platforms", Platform, "platform"),
-        ("target_groups", TargetGroup, "targetgroup"),
-    ):
-        terms[name] = list(model.objects.filter(pk__in=_term_ids(record, name, term_field)))
+    terms = {
+        name: _terms_of(record, name, model, term_field)
+        for name, model, term_field in (
+            ("stages", Stage, "stage"),
+            ("technologies", Technology, "technology"),
+            ("platforms", Platform, "platform"),
+            ("target_groups", TargetGroup, "targetgroup"),
+        )
+    }
 
     return TacticAsPublished(
         version=version,
@@ -117,15 +134,13 @@ class CountermeasureAsPublished:
 
 def countermeasure_as_published(version: PublishedVersion) -> CountermeasureAsPublished:
     """Rebuild ``version`` of its countermeasure from the history tables."""
-    from kb.models import Actor
-
     moment, countermeasure = version.published_at, version.countermeasure
     assert countermeasure is not None, "a countermeasure's version"
     record = _record(countermeasure, moment)
     return CountermeasureAsPublished(
         version=version,
         countermeasure=record.instance,
-        actors=list(Actor.objects.filter(pk__in=_term_ids(record, "actors", "actor"))),
+        actors=_terms_of(record, "actors", Actor, "actor"),
         mitigations=_mitigations_as_of(moment, countermeasure_id=countermeasure.pk),
         references=_references_as_of(moment, countermeasure_id=countermeasure.pk),
     )

@@ -1,7 +1,10 @@
 """Published versions, change logs, version permalinks, old slugs and "what's new"."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from kb.models import PublishedVersion, Stage, Status, Tactic, record_version
 
@@ -14,6 +17,7 @@ from ..factories import (
     make_term,
     publish_change,
 )
+from ..queries import count_queries, count_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +139,53 @@ def test_countermeasure_and_source_versions_show_them_as_published(reader):
     source.title = "New title"
     source.save()
     assert "<h1>Old title</h1>" in reader.get("/sources/SR-0001/v1/").text
+
+
+_unrelated = itertools.count(1)
+
+
+def unrelated_entries(count: int) -> None:
+    """``count`` published sources, tactics and countermeasures with nothing to do with the
+    entry under test, each with its own indicators, citations and links."""
+    for n in itertools.islice(_unrelated, count):
+        source = make_source(title=f"Unrelated report {n}")
+        other = make_tactic(f"Unrelated tactic {n}")
+        other.indicators.create(text=f"Unrelated sign {n}")
+        cite(other, source, f"Unrelated quote {n}")
+        countermeasure = make_countermeasure(f"Unrelated countermeasure {n}", counters=[other])
+        cite(countermeasure, source, f"Unrelated evidence {n}")
+
+
+def published_now(version: PublishedVersion) -> None:
+    """Move ``version``'s moment to now: everything made before stood in the knowledge base
+    when it was published."""
+    PublishedVersion.objects.filter(pk=version.pk).update(published_at=timezone.now())
+
+
+@pytest.mark.parametrize("kind", ["tactic", "countermeasure"])
+def test_a_version_page_reads_only_the_rows_its_entry_links_to(reader, kind):
+    # A page that loaded every source or entry published at the version's moment took time
+    # in proportion to the whole knowledge base.
+    tactic = make_tactic("Lantern", stages=[make_term(Stage, "Control")])
+    tactic.indicators.create(text="First sign")
+    countermeasure = make_countermeasure("Beacon", counters=[tactic])
+    source = make_source(title="A report")
+    cite(tactic, source, "A quote")
+    cite(countermeasure, source, "Some evidence")
+    entry = tactic if kind == "tactic" else countermeasure
+    version = record_version(entry, "First published")
+    url = version.get_absolute_url()
+
+    unrelated_entries(1)
+    published_now(version)
+    queries, rows = count_queries(reader, url), count_rows(reader, url)
+    unrelated_entries(30)
+    published_now(version)
+    assert count_queries(reader, url) == queries
+    assert count_rows(reader, url) == rows
+    text = reader.get(url).text
+    other_side = "Beacon" if kind == "tactic" else "Lantern"
+    assert "A report" in text and other_side in text and "Unrelated" not in text
 
 
 def test_a_draft_is_not_found_by_its_slug(reader):

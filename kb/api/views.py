@@ -6,7 +6,7 @@ entry's own URL still answers, saying so, as its page does."""
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -37,6 +37,8 @@ from kb.models import (
     Tactic,
     TargetGroup,
     Technology,
+    Vocabulary,
+    public_terms,
 )
 from kb.search import highlight
 
@@ -102,7 +104,7 @@ class SourceViewSet(EntryViewSet):
     list_serializer, detail_serializer = SourceSerializer, SourceDetailSerializer
 
 
-def vocabulary_viewset(vocabulary: type[Model]) -> type[viewsets.ReadOnlyModelViewSet]:
+def vocabulary_viewset(vocabulary: type[Vocabulary]) -> type[viewsets.ReadOnlyModelViewSet]:
     """A read-only list of one vocabulary's terms, in their curated order."""
     return type(
         f"{vocabulary.__name__}ViewSet",
@@ -110,7 +112,7 @@ def vocabulary_viewset(vocabulary: type[Model]) -> type[viewsets.ReadOnlyModelVi
         {
             "__doc__": f"{str(vocabulary._meta.verbose_name_plural).capitalize()}: "
             f"{(vocabulary.__doc__ or '').splitlines()[0]}",
-            "queryset": vocabulary._default_manager.all(),
+            "queryset": public_terms(vocabulary),
             "serializer_class": TermSerializer,
             "lookup_field": "slug",
             "lookup_value_regex": r"[^/]+",
@@ -119,7 +121,7 @@ def vocabulary_viewset(vocabulary: type[Model]) -> type[viewsets.ReadOnlyModelVi
     )
 
 
-VOCABULARY_ROUTES = {
+VOCABULARY_ROUTES: dict[str, type[Vocabulary]] = {
     "categories": Category,
     "technologies": Technology,
     "platforms": Platform,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q
 
-from kb.models import Vocabulary
+from kb.models import Vocabulary, public_terms
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class TermFacet(MembershipFacet):
         self.vocabulary, self.relation, self.condition = vocabulary, relation, condition or Q()
 
     def load(self, model: type[Model]) -> list[Option]:
-        terms = self.vocabulary._default_manager.order_by("position", "name")
+        terms = public_terms(self.vocabulary).order_by("position", "name")
         links = (
             self.vocabulary._default_manager.filter(
                 self.condition, **{f"{self.relation}__isnull": False}

@@ -33,6 +33,7 @@ from kb.models import (
     TargetGroup,
     Technology,
     Vocabulary,
+    public_terms,
 )
 
 SEARCH, SORT, EXACT = "q", "sort", "exact"
@@ -74,7 +75,7 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(
             field_name=field_name,
             label=label,
-            queryset=model._default_manager.all(),
+            queryset=public_terms(model),
             to_field_name="slug",
             widget=forms.CheckboxSelectMultiple,
             **kwargs,

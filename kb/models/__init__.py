@@ -11,7 +11,16 @@ from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, Sy
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
 from .tactics import Indicator, Tactic
 from .versions import PublishedVersion, record_version
-from .vocabularies import Actor, Category, Platform, Stage, TargetGroup, Technology, Vocabulary
+from .vocabularies import (
+    Actor,
+    Category,
+    Platform,
+    Stage,
+    TargetGroup,
+    Technology,
+    Vocabulary,
+    public_terms,
+)
 from .workflow import (
     TRANSITIONS,
     Entry,
@@ -61,6 +70,7 @@ __all__ = [
     "current_content_version",
     "group_citations",
     "parse_public_id",
+    "public_terms",
     "record_version",
     "reserve_public_id",
 ]

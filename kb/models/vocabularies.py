@@ -3,10 +3,11 @@
 Admins extend them in the admin; each term links to the public list filtered by it.
 """
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, ForeignObjectRel, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 
@@ -16,6 +17,8 @@ class Vocabulary(models.Model):
     #: The list page this vocabulary filters, and the query argument it filters with.
     LIST_URL_NAME = "kb:tactic-list"
     FILTER_PARAM = ""
+    #: The entries that carry terms of this vocabulary.
+    ENTRIES = "tactics"
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -33,6 +36,19 @@ class Vocabulary(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{reverse(self.LIST_URL_NAME)}?{urlencode({self.FILTER_PARAM: self.slug})}"
+
+
+def public_terms(vocabulary: type[Vocabulary]) -> models.QuerySet:
+    """The terms of ``vocabulary`` readers may see: those a public entry carries, and those
+    no entry carries yet (the curated vocabulary), but not a term that only drafts or
+    entries in review carry: its name could announce what is not published."""
+    from .workflow import Status
+
+    relation = cast(ForeignObjectRel, vocabulary._meta.get_field(vocabulary.ENTRIES))
+    entry_model = relation.related_model
+    entries = entry_model._default_manager.filter(**{relation.field.name: OuterRef("pk")})
+    public = entries.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
+    return vocabulary._default_manager.filter(Exists(public) | ~Exists(entries))
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -104,3 +120,4 @@ class Actor(Vocabulary):
 
     LIST_URL_NAME = "kb:countermeasure-list"
     FILTER_PARAM = "actor"
+    ENTRIES = "countermeasures"

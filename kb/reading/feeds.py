@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from kb.models import Category, Tactic
+from kb.models import Category, Tactic, public_terms
 
 FEED_LENGTH = 50
 
@@ -56,4 +56,4 @@ class CategoryTacticsFeed(LatestTacticsFeed):
     """The same feed, for one category."""
 
     def get_object(self, request: HttpRequest, slug: str) -> Category:
-        return get_object_or_404(Category, slug=slug)
+        return get_object_or_404(public_terms(Category), slug=slug)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import islice
 
 from django.core.management import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -17,10 +20,12 @@ from kb.models import (
     Category,
     Citation,
     Countermeasure,
+    Entry,
     Indicator,
     Mitigation,
     Platform,
     PublicIdCounter,
+    PublishedVersion,
     Source,
     Stage,
     Status,
@@ -36,12 +41,16 @@ BATCH = 1000
 # Mostly published, as in a mature knowledge base; the rest exercises visibility rules.
 STATUS_MIX = [(Status.PUBLISHED, 0.90), (Status.DRAFT, 0.05), (Status.IN_REVIEW, 0.03),
               (Status.RETIRED, 0.02)]  # fmt: skip
+# The history's reason and the version's note of every generated record: demo, not curated.
+HISTORY_REASON = "Demo data"
+VERSION_NOTE = "First published (demo data)"
 
 
 class Command(BaseCommand):
     help = (
         "Generate demo tactics, countermeasures, sources and citations (slugs start with "
-        "'demo-'). Refuses to write beside real content unless --allow-real-content."
+        "'demo-'), with their history and version 1 of each published entry. Refuses to "
+        "write beside real content unless --allow-real-content."
     )
 
     def add_arguments(self, parser) -> None:
@@ -77,6 +86,7 @@ class Command(BaseCommand):
             if options["replace"]:
                 self._delete_demo_content()
             self._generate(counts)
+            self._record_history(timezone.now())
         progress = demo.Progress(self._write, "search index", self._published_estimate(counts))
         totals = indexing.rebuild(progress=progress.advance)
         progress.advance(progress.total)
@@ -122,6 +132,30 @@ class Command(BaseCommand):
         Countermeasure.objects.filter(demo_only).delete()
         Tactic.objects.filter(demo_only).delete()
         Source.objects.filter(demo_only).delete()
+        self._delete_demo_history()
+
+    def _delete_demo_history(self) -> None:
+        """Remove every historical record of demo content, the deletions just recorded
+        included: demo data leaves nothing behind in the history (ids are never reused, so
+        these records belong to demo rows only)."""
+        demo_only = Q(slug__startswith=demo.DEMO_PREFIX)
+        tactics = Tactic.history.filter(demo_only).values("id")
+        countermeasures = Countermeasure.history.filter(demo_only).values("id")
+        sources = Source.history.filter(demo_only).values("id")
+        Indicator.history.filter(tactic_id__in=tactics).delete()
+        Mitigation.history.filter(
+            Q(tactic_id__in=tactics) | Q(countermeasure_id__in=countermeasures)
+        ).delete()
+        Citation.history.filter(
+            Q(tactic_id__in=tactics)
+            | Q(countermeasure_id__in=countermeasures)
+            | Q(source_id__in=sources)
+        ).delete()
+        for model in (Tactic, Countermeasure, Source):
+            records = model.history.filter(demo_only)
+            for m2m_history in self._m2m_histories(model).values():
+                m2m_history.objects.filter(history__in=records).delete()
+            records.delete()
 
     def _published_estimate(self, counts: dict) -> int:
         return int(0.9 * (counts["tactics"] + counts["countermeasures"] + counts["sources"]))
@@ -251,6 +285,73 @@ class Command(BaseCommand):
                 total=counts["citations"],
             )
 
+    # --- history and published versions ------------------------------------------------
+
+    def _record_history(self, moment: datetime) -> None:
+        """Start the history of every generated record and number version 1 of each published
+        entry, all at ``moment``, as publishing through the admin leaves them: a record of
+        each entry with its terms, and of each indicator, citation and countermeasure link;
+        a published version of each published entry. Version pages then answer for demo
+        entries, and read history tables of a realistic size."""
+        demo_only = Q(slug__startswith=demo.DEMO_PREFIX)
+        demo_tactic = Q(tactic__slug__startswith=demo.DEMO_PREFIX)
+        demo_countermeasure = Q(countermeasure__slug__startswith=demo.DEMO_PREFIX)
+        for model, rows in (
+            (Source, Source.objects.filter(demo_only)),
+            (Tactic, Tactic.objects.filter(demo_only)),
+            (Countermeasure, Countermeasure.objects.filter(demo_only)),
+            (Indicator, Indicator.objects.filter(demo_tactic)),
+            (Mitigation, Mitigation.objects.filter(demo_countermeasure)),
+            (Citation, Citation.objects.filter(demo_tactic | demo_countermeasure)),
+        ):
+            progress = demo.Progress(self._write, f"{model._meta.model_name} history", rows.count())
+            for batch in _chunks(rows.order_by("pk").iterator(chunk_size=BATCH), BATCH):
+                model.history.bulk_history_create(
+                    batch, default_date=moment, default_change_reason=HISTORY_REASON
+                )
+                if model in (Tactic, Countermeasure):
+                    self._record_terms_history(model, [row.pk for row in batch], moment)
+                progress.advance(len(batch))
+        for model in (Tactic, Countermeasure, Source):
+            kind = model._meta.model_name
+            published = model.objects.filter(demo_only, status=Status.PUBLISHED)
+            versions = (
+                PublishedVersion(
+                    **{f"{kind}_id": pk}, number=1, published_at=moment, note=VERSION_NOTE
+                )
+                for pk in published.order_by("pk").values_list("pk", flat=True).iterator()
+            )
+            self._bulk(PublishedVersion, f"{kind} versions", versions, published.count())
+
+    def _m2m_histories(self, model: type[Entry]) -> dict:
+        """Each many-to-many field of ``model`` whose links the history keeps, with the
+        historical model of its links."""
+        history = model.history.model
+        return {
+            field: getattr(history, field.name).model
+            for field in model._meta.many_to_many
+            if hasattr(history, field.name)
+        }
+
+    def _record_terms_history(self, model, entry_ids: list[int], moment: datetime) -> None:
+        """Copy the term links (technologies, stages...; a countermeasure's actors) of the
+        entries ``entry_ids`` into the history, attached to their records at ``moment``,
+        as django-simple-history does on each save of an entry."""
+        kind = model._meta.model_name
+        records = dict(
+            model.history.filter(id__in=entry_ids, history_date=moment).values_list(
+                "id", "history_id"
+            )
+        )
+        for field, m2m_history in self._m2m_histories(model).items():
+            through = field.remote_field.through
+            columns = [f.attname for f in through._meta.fields]
+            links = through.objects.filter(**{f"{kind}_id__in": entry_ids}).values(*columns)
+            m2m_history.objects.bulk_create(
+                [m2m_history(history_id=records[link[f"{kind}_id"]], **link) for link in links],
+                batch_size=BATCH,
+            )
+
     def _citation(self, n: int, sources: list, tactics: list, countermeasures: list) -> Citation:
         r = self.random
         on_tactic = not countermeasures or (tactics and r.random() < 0.8)
@@ -310,3 +411,10 @@ class Command(BaseCommand):
         if batch:
             model.objects.bulk_create(batch)
         progress.advance(progress.total)
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    """Lists of at most ``size`` items of ``rows``, in order."""
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

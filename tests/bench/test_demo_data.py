@@ -2,13 +2,17 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.html import escape
 
 from bench.commands.demo_data import Command as GenerateDemoData
 from bench.commands.search import Command as SearchBenchmark
 from kb.models import (
     Citation,
     Countermeasure,
+    Indicator,
+    Mitigation,
     PublicIdCounter,
+    PublishedVersion,
     SearchDocument,
     Source,
     Status,
@@ -69,6 +73,47 @@ def test_generated_ids_are_reserved():
     call_command(GenerateDemoData(), **SMALL)
     assert PublicIdCounter.objects.get(prefix="TT").last_number == 40
     assert make_tactic().public_id == "TT-0041"
+
+
+def test_published_demo_entries_have_a_version_page_as_published(reader):
+    call_command(GenerateDemoData(), **SMALL)
+    for model in (Tactic, Countermeasure, Source):
+        published = model.objects.published()
+        versions = PublishedVersion.objects.filter(**{f"{model._meta.model_name}__in": published})
+        assert set(versions.values_list("number", flat=True)) == {1}
+        assert versions.count() == published.count()
+        assert not model.objects.exclude(status=Status.PUBLISHED).filter(versions__isnull=False)
+
+    tactic = (
+        Tactic.objects.published()
+        .filter(citations__source__status=Status.PUBLISHED, stages__isnull=False)
+        .first()
+    )
+    page = reader.get(tactic.versions.get().get_absolute_url())
+    assert page.status_code == 200
+    text = page.text
+    assert escape(tactic.name) in text and "(demo data)" in text
+    assert all(escape(stage.name) in text for stage in tactic.stages.all())
+    assert all(escape(indicator.text) in text for indicator in tactic.indicators.all())
+    published_quotes = tactic.citations.filter(source__status=Status.PUBLISHED)
+    assert all(escape(citation.quote) in text for citation in published_quotes)
+    links = tactic.mitigations.filter(countermeasure__status=Status.PUBLISHED)
+    assert all(escape(link.countermeasure.name) in text for link in links)
+    for model in (Countermeasure, Source):
+        version = model.objects.published().first().versions.get()
+        assert reader.get(version.get_absolute_url()).status_code == 200
+
+
+def test_replacing_demo_content_replaces_its_history():
+    call_command(GenerateDemoData(), **SMALL)
+    call_command(GenerateDemoData(), **SMALL, replace=True)
+    for model in (Tactic, Countermeasure, Source, Indicator, Mitigation, Citation):
+        assert model.history.count() == model.objects.count(), model.__name__
+    stages = Tactic.history.model.stages.model.objects  # the history of tactics' stages
+    assert stages.count() == Tactic.stages.through.objects.count()
+    assert PublishedVersion.objects.count() == sum(
+        m.objects.published().count() for m in (Tactic, Countermeasure, Source)
+    )
 
 
 def test_bench_search_reports_figures(capsys):

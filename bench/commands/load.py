@@ -1,6 +1,7 @@
 """Load benchmark: the site under gunicorn with production settings, driven by wrk.
 
-For each page (home, a filtered list, tactic pages, a search, an API list) it measures
+For each page (home, a filtered list, tactic pages, tactics' published versions, a search,
+an API list) it measures
 requests per second and latency at a fixed concurrency, twice:
 
 - **cold**: served by a server with the page cache off (``KB_PAGE_CACHE_SECONDS=0``), so
@@ -40,7 +41,16 @@ from bench.commands.demo_data import Command as GenerateDemoData
 from bench.gunicorn import Server, current_database_url, gunicorn
 from bench.wrk import require_wrk, run_wrk
 from kb import gunicorn as gunicorn_settings
-from kb.models import Citation, SearchDocument, Source, Stage, Tactic, Technology
+from kb.models import (
+    Citation,
+    PublishedVersion,
+    SearchDocument,
+    Source,
+    Stage,
+    Status,
+    Tactic,
+    Technology,
+)
 
 
 @dataclass
@@ -152,24 +162,40 @@ class Command(BaseCommand):
             raise CommandError("Nothing to serve: run python -m bench demo_data first.")
 
     def pages(self) -> dict[str, list[str]]:
-        """The URLs of each page type; tactic pages rotate over many tactics."""
+        """The URLs of each page type; tactic and version pages rotate over many tactics."""
         rng = random.Random(5)
         tactics = list(
             Tactic.objects.published().order_by("pk").values_list("public_id", "slug")[:5000]
         )
         chosen = rng.sample(tactics, min(500, len(tactics)))
+        versions = list(
+            PublishedVersion.objects.filter(tactic__status=Status.PUBLISHED)
+            .order_by("pk")
+            .values_list("tactic__public_id", "number")[:5000]
+        )
         stage = Stage.objects.order_by("position").first()
         technology = Technology.objects.order_by("position").first()
         filtered = f"/tactics/?stage={stage.slug}" if stage else "/tactics/"
         if technology:
             filtered += f"&technology={technology.slug}"
-        return {
+        pages = {
             "home": ["/"],
             "filtered list": [filtered],
             "tactic page": [f"/tactics/{pid}/{slug}/" for pid, slug in chosen],
-            "search": ["/search/?q=fake+job+offer"],
-            "API list": ["/api/tactics/?format=json"],
         }
+        if versions:
+            pages["version page"] = [
+                f"/tactics/{pid}/v{number}/"
+                for pid, number in rng.sample(versions, min(500, len(versions)))
+            ]
+        else:
+            self.stdout.write(
+                "No published versions of tactics here, so no version pages: data generated "
+                "before demo_data numbered versions (python -m bench demo_data --replace)."
+            )
+        pages["search"] = ["/search/?q=fake+job+offer"]
+        pages["API list"] = ["/api/tactics/?format=json"]
+        return pages
 
     @contextmanager
     def static_root(self) -> Iterator[Path]:

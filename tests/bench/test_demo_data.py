@@ -1,10 +1,12 @@
-"""python -m bench demo_data and python -m bench search, at small sizes."""
+"""python -m bench demo_data, python -m bench search and the pages python -m bench load
+drives, at small sizes."""
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 from bench.commands.demo_data import Command as GenerateDemoData
+from bench.commands.load import Command as LoadBenchmark
 from bench.commands.search import Command as SearchBenchmark
 from kb.models import (
     Citation,
@@ -114,6 +116,15 @@ def test_replacing_demo_content_replaces_its_history():
     assert PublishedVersion.objects.count() == sum(
         m.objects.published().count() for m in (Tactic, Countermeasure, Source)
     )
+
+
+def test_every_page_the_load_benchmark_drives_answers(reader):
+    call_command(GenerateDemoData(), **SMALL)
+    pages = LoadBenchmark().pages()
+    assert "version page" in pages and len(pages["version page"]) > 30
+    for urls in pages.values():
+        for url in urls[:5]:
+            assert reader.get(url).status_code == 200, url
 
 
 def test_bench_search_reports_figures(capsys):

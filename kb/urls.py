@@ -1,7 +1,7 @@
 """The site's address table: public pages, the API, the admin, and what crawlers read."""
 
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from kb.reading.sitemaps import SITEMAPS
@@ -13,6 +13,12 @@ urlpatterns = [
     path("", include(("kb.reading.urls", "kb"))),
     path("api/", include(("kb.api.urls", "api"))),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-part"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-part"),
     path("robots.txt", robots_txt, name="robots"),
 ]

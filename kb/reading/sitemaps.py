@@ -1,4 +1,6 @@
-"""sitemap.xml: every published entry, and the public list pages."""
+"""The sitemap: an index at /sitemap.xml naming one part per kind of page (/sitemap-tactics.xml
+and so on), each split into pages of at most ``PART_SIZE`` addresses (?p=2, ...), so that no
+response grows with the knowledge base beyond what a crawler takes in one read."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
@@ -6,9 +8,13 @@ from django.urls import reverse
 
 from kb.models import Countermeasure, Entry, Source, Tactic
 
+PART_SIZE = 10_000
+
 
 class EntrySitemap(Sitemap):
     """Published entries of one kind (retired ones are noindex, so they are left out)."""
+
+    limit = PART_SIZE
 
     def __init__(self, model: type[Entry]) -> None:
         self.model = model

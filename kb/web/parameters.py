@@ -48,8 +48,8 @@ OTHER_PAGES = {
     # The matrix filters by vocabulary only (kb.reading.views.matrix).
     "kb:matrix": (_names(lists.TACTICS.parameters) - {"q", "exact", "sort"}) | {"by"},
     "kb:handout": frozenset({"ids"}),
-    # Django's sitemap view pages with ?p=.
-    "sitemap": frozenset({"p"}),
+    # Django's sitemap view pages a part with ?p=.
+    "sitemap-part": frozenset({"p"}),
     "api:schema": API_FORMAT | {"lang"},
 }
 

@@ -35,6 +35,7 @@ BUDGETS = {
     "/feeds/tactics/": 1,
     "/feeds/tactics/recruitment/": 2,
     "/sitemap.xml": 6,
+    "/sitemap-tactics.xml": 2,
     "/downloads/": 3,
     "/downloads/kb.json": 19,
     "/downloads/tactics.csv": 19,

@@ -154,14 +154,23 @@ def test_pages_announce_their_feeds(reader):
 # --- sitemap and robots ------------------------------------------------------------------
 
 
+def locations(reader, url: str) -> list[str]:
+    return [loc.text for loc in ET.fromstring(reader.get(url).content).iter(f"{SITEMAP}loc")]
+
+
+def sitemap_addresses(reader) -> list[str]:
+    """Every address in every part the sitemap's index names."""
+    parts = locations(reader, "/sitemap.xml")
+    return [address for part in parts for address in locations(reader, part)]
+
+
 def test_sitemap_lists_every_published_entry_and_nothing_else(reader, unpublished):
     entries = [
         make_tactic("Shown"),
         make_countermeasure("Shown too"),
         make_source(title="Shown source"),
     ]
-    response = reader.get("/sitemap.xml")
-    locations = [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    locations = sitemap_addresses(reader)
     for entry in entries:
         assert f"http://testserver{entry.get_absolute_url()}" in locations
     assert "http://testserver/matrix/" in locations
@@ -173,3 +182,18 @@ def test_robots_txt_points_to_the_sitemap(reader):
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in response.text
     assert "Sitemap: http://testserver/sitemap.xml" in response.text
+
+
+def test_the_sitemap_is_an_index_of_parts_of_bounded_size(reader, monkeypatch):
+    monkeypatch.setattr("kb.reading.sitemaps.EntrySitemap.limit", 2)
+    tactics = [make_tactic(f"Tactic {n}") for n in range(5)]
+    parts = locations(reader, "/sitemap.xml")
+    tactic_parts = [part for part in parts if "sitemap-tactics.xml" in part]
+    assert tactic_parts == [
+        "http://testserver/sitemap-tactics.xml",
+        "http://testserver/sitemap-tactics.xml?p=2",
+        "http://testserver/sitemap-tactics.xml?p=3",
+    ]
+    listed = [address for part in tactic_parts for address in locations(reader, part)]
+    assert all(len(locations(reader, part)) <= 2 for part in tactic_parts)
+    assert sorted(listed) == sorted(f"http://testserver{t.get_absolute_url()}" for t in tactics)

@@ -23,8 +23,8 @@ the API, feeds, the sitemap and downloads alike.
 - If the cache cannot be reached, pages are rendered as if nothing were cached.
 
 A reader with a session that exists (staff, who may preview drafts) is never served or
-stored a cached page, and what they are sent is marked ``private, no-store``; a session
-cookie that names no session is ignored, so a made-up one cannot skip the cache.
+stored a cached page (kb.web.security marks what they are sent ``private, no-store``); a
+session cookie that names no session is ignored, so a made-up one cannot skip the cache.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from importlib import import_module
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from kb.models import ContentVersion
@@ -135,10 +134,8 @@ class PublicPageCacheMiddleware:
         if not _cacheable(request):
             return self.get_response(request)
         if _has_session(request):
-            # Never kept by the browser's or a proxy's cache either: staff see drafts.
-            response = self.get_response(request)
-            patch_cache_control(response, private=True, no_store=True)
-            return response
+            # Rendered for them alone (and marked private: kb.web.security).
+            return self.get_response(request)
         key = _cache_key(request)
         try:
             version, page = pages.lookup(key)

@@ -118,3 +118,10 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
     checked = manage({**env, "DATABASE_URL": database}, "check", "--deploy", "--fail-level=WARNING")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no issues" in checked.stdout
+
+
+@pytest.mark.parametrize("url", ["/tactics/", "/admin/", "/api/tactics/", "/matrix/"])
+def test_every_response_for_a_signed_in_user_is_private_and_not_stored(staff_client, url, settings):
+    settings.KB_PAGE_CACHE_SECONDS = 0  # whether or not the page cache is on
+    response = staff_client.get(url)
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from simple_history.manager import HistoryManager
 
 from kb.models import (
     Actor,
@@ -42,15 +43,31 @@ class TacticAsPublished:
     references: list = field(default_factory=list)
 
 
+_managers: dict[tuple[type, str], HistoryManager] = {}
+
+
+def _history(owner: type, name: str = "history") -> HistoryManager:
+    """``owner.history`` (or the history of its many-to-many field ``name``), made once:
+    django-simple-history builds a new manager class each time the attribute is read,
+    inspecting the queryset class, which a version page would otherwise pay a dozen times."""
+    manager = _managers.get((owner, name))
+    if manager is None:
+        manager = _managers[owner, name] = getattr(owner, name)
+    return manager
+
+
 def _terms_of(record, name: str, model: type[Vocabulary], term_field: str) -> list:
     """The terms of ``model`` that ``record`` (a historical entry) carried in its many-to-many
     field ``name``, under their current names; a term deleted since is left out."""
-    linked = getattr(record, name).values(f"{term_field}_id")
+    linked = _history(type(record), name).filter(history=record).values(f"{term_field}_id")
     return list(model._default_manager.filter(pk__in=linked))
 
 
-def _record(entry, moment):
-    record = entry.history.filter(history_date__lte=moment).order_by("-history_date").first()
+def _record(entry, moment, *related: str):
+    """The entry's historical record as of ``moment``, with the current rows of its foreign
+    keys ``related`` (None for a row deleted since)."""
+    records = _history(type(entry)).filter(id=entry.pk, history_date__lte=moment)
+    record = records.select_related(*related).order_by("-history_date").first()
     if record is None:
         raise Http404("This version's history is not available.")
     return record
@@ -63,14 +80,14 @@ def _published_as_of(model: type[Entry], moment, ids: set[int]) -> dict[int, Ent
     size of the knowledge base."""
     if not ids:
         return {}
-    entries = model.history.as_of(moment).filter(id__in=ids, status=Status.PUBLISHED)
+    entries = _history(model).as_of(moment).filter(id__in=ids, status=Status.PUBLISHED)
     return {entry.pk: entry for entry in entries}
 
 
 def _references_as_of(moment, **entry) -> list:
     """One entry's citations as of ``moment`` (``tactic_id=`` or ``countermeasure_id=``),
     of sources that were published then, grouped into its numbered reference list."""
-    citations = list(Citation.history.as_of(moment).filter(**entry))
+    citations = list(_history(Citation).as_of(moment).filter(**entry))
     sources = _published_as_of(Source, moment, {c.source_id for c in citations})
     citations = [c for c in citations if c.source_id in sources]
     for citation in citations:
@@ -83,7 +100,7 @@ def _mitigations_as_of(moment, **own) -> list[Mitigation]:
     """One entry's countermeasure links as of ``moment`` (``tactic_id=`` or
     ``countermeasure_id=``), to entries on the other side that were published then."""
     other, model = ("countermeasure", Countermeasure) if "tactic_id" in own else ("tactic", Tactic)
-    links = list(Mitigation.history.as_of(moment).filter(**own))
+    links = list(_history(Mitigation).as_of(moment).filter(**own))
     published = _published_as_of(model, moment, {getattr(link, f"{other}_id") for link in links})
     links = [link for link in links if getattr(link, f"{other}_id") in published]
     for link in links:
@@ -96,7 +113,7 @@ def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
     links to (a fixed number of queries, whatever the size of the knowledge base)."""
     moment, tactic = version.published_at, version.tactic
     assert tactic is not None, "a tactic's version"
-    record = _record(tactic, moment)
+    record = _record(tactic, moment, "category")
     terms = {
         name: _terms_of(record, name, model, term_field)
         for name, model, term_field in (
@@ -110,10 +127,10 @@ def tactic_as_published(version: PublishedVersion) -> TacticAsPublished:
     return TacticAsPublished(
         version=version,
         tactic=record.instance,
-        category=Category.objects.filter(pk=record.category_id).first(),
+        category=record.category,
         terms=terms,
         indicators=sorted(
-            Indicator.history.as_of(moment).filter(tactic_id=tactic.pk),
+            _history(Indicator).as_of(moment).filter(tactic_id=tactic.pk),
             key=lambda i: (i.position, i.pk),
         ),
         mitigations=_mitigations_as_of(moment, tactic_id=tactic.pk),

@@ -23,7 +23,7 @@ BUDGETS = {
     "/tactics/?q=quote": 18,
     "tactic": 11,
     "/tactics/{tactic}/changes/": 2,
-    "/tactics/{tactic}/v1/": 14,
+    "/tactics/{tactic}/v1/": 13,
     "/countermeasures/": 7,
     "countermeasure": 5,
     "/sources/": 4,

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from kb.models import PublishedVersion, Stage, Status, Tactic, record_version
+from kb.models import Category, PublishedVersion, Stage, Status, Tactic, record_version
 
 from ..curation.forms import admin_form
 from ..factories import (
@@ -139,6 +139,20 @@ def test_countermeasure_and_source_versions_show_them_as_published(reader):
     source.title = "New title"
     source.save()
     assert "<h1>Old title</h1>" in reader.get("/sources/SR-0001/v1/").text
+
+
+def test_a_version_shows_its_category_under_its_current_name_or_not_once_deleted(reader):
+    old = make_term(Category, "Luring")
+    tactic = make_tactic("Lantern", category=old)
+    record_version(tactic, "First published")
+    old.name = "Recruitment and luring"
+    old.save()
+    assert "<dd>Recruitment and luring</dd>" in reader.get("/tactics/TT-0001/v1/").text
+    publish_change(tactic, "Moved", category=make_term(Category, "Control"))
+    old.delete()
+    page = reader.get("/tactics/TT-0001/v1/")
+    assert page.status_code == 200 and "<dt>Category</dt>" not in page.text
+    assert "<dd>Control</dd>" in reader.get("/tactics/TT-0001/v2/").text
 
 
 _unrelated = itertools.count(1)

@@ -18,18 +18,23 @@ install: $(BIN)/.installed
 
 # Development server with the seed content; DEBUG=1 unless the environment says otherwise.
 run: export DEBUG ?= 1
+run: export KB_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py build_downloads -v0
 	$(BIN)/python manage.py demo_admin --url http://127.0.0.1:$(PORT)
 	@echo "Serving the knowledge base at http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production serving: gunicorn with the settings from the environment (SECRET_KEY,
 # ALLOWED_HOSTS, DATABASE_URL, REDIS_URL...; see docs/operations.md). DEBUG stays off.
+# The downloads are built beside the server, at low priority, so that it starts at once; until
+# they are ready their links say "being prepared" (docs/operations.md).
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	nice $(BIN)/python manage.py build_downloads -v0 &
 	$(BIN)/gunicorn -c python:kb.gunicorn kb.wsgi:application
 
 # Lint, types, migrations check, then the whole suite on the database DATABASE_URL names

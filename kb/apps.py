@@ -10,6 +10,7 @@ class KbConfig(AppConfig):
 
     def ready(self) -> None:
         from kb.caching.pages import share_after_change
+        from kb.downloads.build import rebuild_after_change
         from kb.models import Countermeasure, Source, Tactic, content_version_changed
         from kb.models.content import watch_content
         from kb.models.workflow import reserve_loaded_public_id
@@ -24,3 +25,4 @@ class KbConfig(AppConfig):
             )
         watch_content()
         content_version_changed.connect(share_after_change, dispatch_uid="kb-share-version")
+        content_version_changed.connect(rebuild_after_change, dispatch_uid="kb-downloads")

@@ -43,6 +43,16 @@ def page_cache_only_where_asked(request, settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def downloads_of_this_test(settings, tmp_path):
+    """Downloads are built in a folder of the test's own, never the checkout's, and only
+    when a test builds them (``build_downloads``): no change or request starts a build in
+    the background unless a test turns that on."""
+    settings.KB_DOWNLOADS_DIR = tmp_path / "downloads"
+    settings.KB_DOWNLOADS_BUILD_IN_BACKGROUND = False
+    settings.KB_SITE_URL = "https://kb.example"
+
+
 # --- personas ------------------------------------------------------------------------------
 
 

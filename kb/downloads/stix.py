@@ -5,21 +5,39 @@ Tactics become attack patterns, countermeasures courses of action; "mitigates" a
 quotes; stages of the trafficking process are kill chain phases. Object ids are derived
 from the permanent IDs (UUIDv5), so re-importing a newer bundle updates the same objects.
 A report object says when the bundle was generated and from which content version.
+
+An object's ``description`` is its summary and description as the editors wrote them
+(Markdown); ``x_kb_description_html`` holds the same rendered to sanitised HTML. It is a
+top-level property extension, described by the bundle's extension definition, as STIX 2.1
+asks of properties of one's own.
+
+The bundle is written an object at a time as the entries are read, so that its size does
+not decide the memory it takes; only the objects' ids are kept, for the report.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
+from typing import TextIO
 
 import stix2
 from django.conf import settings
+from django.utils.html import escape
 
-from . import Edition
+from kb.markdown import render_markdown
+from kb.models import Countermeasure, Tactic
+
+from . import SiteAddress, read_in_chunks
+from .editions import Edition
 
 NAMESPACE = uuid.UUID("6f1c5e56-2b7a-4d51-9d0a-5a1f6a4f3c11")  # fixed: ids must never change
 KILL_CHAIN = "trafficking-process"
 SPEC_VERSION = "2.1"
+# Fixed, like NAMESPACE: platforms know the definition by this date.
+DEFINED = "2026-01-01T00:00:00Z"
+HTML_PROPERTY = "x_kb_description_html"
 
 
 def stix_id(kind: str, key: str) -> str:
@@ -54,19 +72,69 @@ def _description(entry) -> str:
     return f"{entry.summary}\n\n{entry.description}".strip()
 
 
-def bundle(content: dict, edition: Edition, build_url: Callable[[str], str]) -> stix2.Bundle:
-    """The whole published knowledge base as one STIX 2.1 bundle."""
+def _description_html(entry) -> str:
+    """The summary (plain text) and the description (Markdown) as sanitised HTML."""
+    summary = f"<p>{escape(entry.summary)}</p>" if entry.summary else ""
+    return summary + render_markdown(entry.description)
+
+
+class _BundleWriter:
+    """Writes a bundle's objects one at a time, one a line (as kb.json writes its entries),
+    and keeps their ids."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.ids: list[str] = []
+        out.write('{\n    "type": "bundle",\n    "id": ')
+        out.write(json.dumps(f"bundle--{uuid.uuid4()}"))
+        out.write(',\n    "objects": [')
+
+    def add(self, obj, *, keep_id: bool = True) -> None:
+        self.out.write("\n        " if not self.ids else ",\n        ")
+        self.out.write(obj.serialize(ensure_ascii=False))
+        if keep_id:
+            self.ids.append(obj.id)
+
+    def close(self) -> None:
+        self.out.write("\n    ]\n}\n")
+
+
+def write_bundle(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size: int) -> None:
+    """Write the whole published knowledge base to ``out`` as one STIX 2.1 bundle."""
+    build_url = site.build_absolute_uri
     author = stix2.Identity(
         id=stix_id("identity", "kb"),
         name=settings.KB_SITE_NAME,
         identity_class="organization",
-        created="2026-01-01T00:00:00Z",
-        modified="2026-01-01T00:00:00Z",
+        created=DEFINED,
+        modified=DEFINED,
     )
     common = {"created_by_ref": author.id, "spec_version": SPEC_VERSION}
-    objects: list = [author]
-    patterns: dict[str, str] = {}
-    for tactic in content["tactics"]:
+    html_extension = stix2.ExtensionDefinition(
+        id=stix_id("extension-definition", HTML_PROPERTY),
+        name=f"{HTML_PROPERTY}: descriptions as sanitised HTML",
+        description=(
+            "In attack patterns and courses of action, description is Markdown as the editors "
+            f"wrote it; {HTML_PROPERTY} is the same text rendered to HTML and sanitised with "
+            "the site's allow-list (no scripts, styles, images or frames)."
+        ),
+        schema=build_url("/downloads/"),
+        version="1.0.0",
+        extension_types=["toplevel-property-extension"],
+        extension_properties=[HTML_PROPERTY],
+        created=DEFINED,
+        modified=DEFINED,
+        created_by_ref=author.id,
+    )
+    extended = {
+        "extensions": {html_extension.id: {"extension_type": "toplevel-property-extension"}},
+        "allow_custom": True,
+    }
+    bundle = _BundleWriter(out)
+    bundle.add(author)
+    bundle.add(html_extension)
+    tactics = Tactic.objects.published().for_page().order_by("pk")
+    for tactic in read_in_chunks(tactics, chunk_size):
         pattern = stix2.AttackPattern(
             id=stix_id("attack-pattern", tactic.public_id),
             name=tactic.name,
@@ -79,11 +147,24 @@ def bundle(content: dict, edition: Edition, build_url: Callable[[str], str]) -> 
                 for stage in tactic.stages.all()
             ]
             or None,
+            **{HTML_PROPERTY: _description_html(tactic)},
+            **extended,
             **common,
         )
-        patterns[tactic.public_id] = pattern.id
-        objects.append(pattern)
-    for countermeasure in content["countermeasures"]:
+        bundle.add(pattern)
+        for related in tactic.public_related_tactics:
+            if tactic.pk < related.pk:
+                bundle.add(
+                    stix2.Relationship(
+                        id=stix_id("relationship", f"{tactic.public_id}~{related.public_id}"),
+                        relationship_type="related-to",
+                        source_ref=pattern.id,
+                        target_ref=stix_id("attack-pattern", related.public_id),
+                        **common,
+                    )
+                )
+    countermeasures = Countermeasure.objects.published().for_page().order_by("pk")
+    for countermeasure in read_in_chunks(countermeasures, chunk_size):
         course = stix2.CourseOfAction(
             id=stix_id("course-of-action", countermeasure.public_id),
             name=countermeasure.name,
@@ -91,41 +172,35 @@ def bundle(content: dict, edition: Edition, build_url: Callable[[str], str]) -> 
             created=countermeasure.created_at,
             modified=max(countermeasure.updated_at, countermeasure.created_at),
             external_references=_references(countermeasure, build_url),
+            **{HTML_PROPERTY: _description_html(countermeasure)},
+            **extended,
             **common,
         )
-        objects.append(course)
+        bundle.add(course)
         for mitigation in countermeasure.public_mitigations:
-            objects.append(_relationship("mitigates", course.id, patterns, mitigation, common))
-    for tactic in content["tactics"]:
-        for related in tactic.public_related_tactics:
-            if tactic.pk < related.pk and related.public_id in patterns:
-                objects.append(
-                    stix2.Relationship(
-                        id=stix_id("relationship", f"{tactic.public_id}~{related.public_id}"),
-                        relationship_type="related-to",
-                        source_ref=patterns[tactic.public_id],
-                        target_ref=patterns[related.public_id],
-                        **common,
-                    )
-                )
+            bundle.add(_mitigates(course.id, mitigation, common))
     report = stix2.Report(
         id=stix_id("report", f"edition-{edition.version}"),
         name=f"{settings.KB_SITE_NAME}, content version {edition.version}",
-        description=f"Generated {edition.generated_at.isoformat()}.",
+        description=(
+            f"Generated {edition.generated_at.isoformat()}. Descriptions are Markdown; "
+            f"{HTML_PROPERTY} holds them as sanitised HTML."
+        ),
         published=edition.generated_at,
         report_types=["attack-pattern"],
-        object_refs=[obj.id for obj in objects],
+        object_refs=bundle.ids,
         **common,
     )
-    return stix2.Bundle(*objects, report, allow_custom=False)
+    bundle.add(report, keep_id=False)
+    bundle.close()
 
 
-def _relationship(kind: str, source: str, patterns: dict, mitigation, common: dict):
+def _mitigates(course: str, mitigation, common: dict) -> stix2.Relationship:
     return stix2.Relationship(
-        id=stix_id("relationship", f"{source}-{kind}-{mitigation.tactic.public_id}"),
-        relationship_type=kind,
-        source_ref=source,
-        target_ref=patterns[mitigation.tactic.public_id],
+        id=stix_id("relationship", f"{course}-mitigates-{mitigation.tactic.public_id}"),
+        relationship_type="mitigates",
+        source_ref=course,
+        target_ref=stix_id("attack-pattern", mitigation.tactic.public_id),
         description=mitigation.note or None,
         **common,
     )

@@ -1,81 +1,129 @@
-"""The downloads page and the files it lists, generated from the published content."""
+"""The downloads page, and the built files it lists, served as files.
+
+A request never builds anything. It is served the edition of the current content version
+when that is built; otherwise the previous edition, marked as such (``KB-Edition:
+previous``), while the current one is built in the background (kb.downloads.build); and a
+503 "being prepared" page, with ``Retry-After``, when no edition has been built at all.
+"""
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from rest_framework.request import Request
+from django.utils.cache import add_never_cache_headers
 
-from . import current_edition, published_content, stix, tabular
+from kb.models import ContentVersion, current_content_version
 
-CSV_FILES = {
-    "tactics": "Tactics, with their classification and indicators",
-    "countermeasures": "Countermeasures",
-    "mitigations": "Which countermeasure counters which tactic, and how",
-    "sources": "Sources",
-    "citations": "The quotes that tie each entry to its sources",
-}
+from .build import build_in_background
+from .editions import CSV_FILES, FILES, Edition, edition_of, latest_edition, version_label
+from .serving import file_response
+
+RETRY_AFTER_SECONDS = 60
 
 
-def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _current_version(request: HttpRequest) -> ContentVersion:
+    # The page cache has read it already for an anonymous reader (kb.caching).
+    version = getattr(request, "content_version", None)
+    return version if version is not None else current_content_version()
+
+
+def _edition_to_serve(version: ContentVersion) -> Edition | None:
+    """The current version's edition; else the latest built, after starting a build."""
+    edition = edition_of(version)
+    if edition is None:
+        if settings.KB_DOWNLOADS_BUILD_IN_BACKGROUND:
+            build_in_background(after_failure_wait=True)
+        edition = latest_edition()
+    return edition
+
+
+def _listed(name: str, edition: Edition | None) -> dict:
+    """What the downloads page says of one file."""
+    return {
+        "name": name,
+        "stem": name.removesuffix(".csv"),
+        "description": FILES[name].description,
+        "bytes": edition.size(name) if edition else None,
+    }
 
 
 def downloads(request: HttpRequest) -> HttpResponse:
-    """Every bulk download, with the edition it would be generated from."""
-    return render(
+    """Every bulk download, with the content version the files hold."""
+    version = _current_version(request)
+    edition = _edition_to_serve(version)
+    current = edition is not None and edition.is_of(version)
+    response = render(
         request,
         "kb/downloads.html",
-        {"edition": current_edition(), "csv_files": CSV_FILES},
+        {
+            "edition": edition,
+            "current": current,
+            "current_version": version_label(version.changed_at),
+            "json_file": _listed("kb.json", edition),
+            "csv_files": [_listed(name, edition) for name in CSV_FILES],
+            "stix_file": _listed("kb.stix.json", edition),
+        },
     )
+    if not current:
+        # Says "being prepared" until the build is done, with no change to the content
+        # version to tell the page cache: it must not be kept.
+        add_never_cache_headers(response)
+    return response
 
 
-def download_json(request: HttpRequest) -> HttpResponse:
+def being_prepared(request: HttpRequest, version: ContentVersion) -> HttpResponse:
+    """503: no edition has been built yet; come back in a minute."""
+    response = render(
+        request,
+        "kb/downloads_being_prepared.html",
+        {"current_version": version_label(version.changed_at)},
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def serve(request: HttpRequest, name: str) -> HttpResponseBase:
+    """The file ``name`` of the edition to serve (see the module's docstring)."""
+    version = _current_version(request)
+    for _ in range(2):
+        edition = _edition_to_serve(version)
+        if edition is None:
+            return being_prepared(request, version)
+        try:
+            file = open(edition.path(name), "rb")  # noqa: SIM115 (the response closes it)
+        except FileNotFoundError:
+            continue  # a newer edition replaced it a moment ago: look again
+        response = file_response(
+            request,
+            file,
+            content_type=FILES[name].content_type,
+            filename=edition.download_name(name),
+            etag=edition.etag(name),
+            last_modified=edition.generated_at,
+        )
+        response["KB-Content-Version"] = edition.version
+        response["KB-Edition"] = "current" if edition.is_of(version) else "previous"
+        response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        return response
+    return being_prepared(request, version)
+
+
+def download_json(request: HttpRequest) -> HttpResponseBase:
     """Everything published, as the API's detail objects, in one JSON document."""
-    from kb.api.serializers import (
-        CountermeasureDetailSerializer,
-        SourceDetailSerializer,
-        TacticDetailSerializer,
-    )
-
-    edition, content = current_edition(), published_content()
-    context = {"request": Request(request)}
-    document = {
-        "title": settings.KB_SITE_NAME,
-        "generated_at": edition.generated_at.isoformat(),
-        "content_version": edition.version,
-        "tactics": TacticDetailSerializer(content["tactics"], many=True, context=context).data,
-        "countermeasures": CountermeasureDetailSerializer(
-            content["countermeasures"], many=True, context=context
-        ).data,
-        "sources": SourceDetailSerializer(content["sources"], many=True, context=context).data,
-    }
-    body = json.dumps(document, ensure_ascii=False, indent=2).encode()
-    return _attachment(body, "application/json", f"{edition.file_stem}.json")
+    return serve(request, "kb.json")
 
 
-def download_csv(request: HttpRequest, name: str) -> HttpResponse:
+def download_csv(request: HttpRequest, name: str) -> HttpResponseBase:
     """One CSV file of the published content."""
-    if name not in CSV_FILES:
+    if f"{name}.csv" not in CSV_FILES:
         raise Http404("No such file.")
-    edition = current_edition()
-    rows = tabular.tables(published_content(), request.build_absolute_uri)[name]
-    return _attachment(
-        tabular.to_csv(rows), "text/csv; charset=utf-8", f"{edition.file_stem}-{name}.csv"
-    )
+    return serve(request, f"{name}.csv")
 
 
-def download_stix(request: HttpRequest) -> HttpResponse:
+def download_stix(request: HttpRequest) -> HttpResponseBase:
     """The published content as a STIX 2.1 bundle."""
-    edition = current_edition()
-    bundle = stix.bundle(published_content(), edition, request.build_absolute_uri)
-    return _attachment(
-        bundle.serialize(pretty=True).encode(),
-        "application/stix+json;version=2.1",
-        f"{edition.file_stem}.stix.json",
-    )
+    return serve(request, "kb.stix.json")

@@ -57,13 +57,17 @@ class Editor:
 
 
 @pytest.fixture
-def instances() -> Iterator[tuple[Instance, Instance]]:
+def instances(tmp_path) -> Iterator[tuple[Instance, Instance]]:
     prefix = f"kb-tests-instances-{secrets.token_hex(4)}"
     env = {
         "DEBUG": "1",  # serves static files without a collectstatic run; caching is the same
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": prefix,
         "WEB_CONCURRENCY": "1",
+        # The changes made through them would build downloads of the test database, in the
+        # checkout's folder by default.
+        "KB_DOWNLOADS_DIR": str(tmp_path / "downloads"),
+        "KB_DOWNLOADS_BUILD_IN_BACKGROUND": "0",
     }
     with gunicorn(env, quiet=True) as first, gunicorn(env, quiet=True) as second:
         yield Instance(first.url), Instance(second.url)

@@ -1,4 +1,5 @@
-"""Bulk downloads: JSON, CSV and STIX 2.1, of published content only."""
+"""What the downloads hold: JSON, CSV and STIX 2.1, of published content only, as built by
+``build_downloads`` and served to a reader."""
 
 import csv
 import io
@@ -8,11 +9,11 @@ import re
 import pytest
 from stix2validator import validate_string
 
+from kb.downloads.build import build_downloads
 from kb.downloads.tabular import read_cell
 from kb.models import Actor, Status
 
 from ..factories import cite, make_countermeasure, make_source, make_tactic, make_term
-from ..queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,13 @@ def content():
         hidden = make_tactic(f"Leaked {status}", status=status)
         make_countermeasure(f"Leaked {status} response", status=status, counters=[hidden])
         make_source(title=f"Leaked {status} source", status=status)
+    build_downloads()
     return {"tactic": tactic, "countermeasure": countermeasure, "source": source}
 
 
 def read_csv(response) -> list[dict]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")  # so spreadsheet programs read UTF-8
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     return [{key: read_cell(value) for key, value in row.items()} for row in rows]
@@ -60,14 +62,15 @@ def test_json_download_has_everything_published_and_says_its_edition(reader, con
     assert re.match(
         r'attachment; filename="kb-\d{8}T\d{6}Z\.json"', response["Content-Disposition"]
     )
-    document = json.loads(response.content)
+    document = json.loads(response.getvalue())
     assert document["generated_at"] and re.fullmatch(r"\d{8}T\d{6}Z", document["content_version"])
     assert [t["name"] for t in document["tactics"]] == ["Fake jobs", "Tracking"]
     tactic = document["tactics"][0]
     assert tactic["summary"] == TRICKY
     assert tactic["references"][0]["quotes"][0]["quote"] == "A quote, with a comma"
-    assert tactic["url"] == f"http://testserver{content['tactic'].get_absolute_url()}"
-    assert "Leaked" not in response.content.decode()
+    # Built outside any request: links start with the site's public address.
+    assert tactic["url"] == f"https://kb.example{content['tactic'].get_absolute_url()}"
+    assert "Leaked" not in response.getvalue().decode()
 
 
 def test_csv_round_trip_keeps_every_value(reader, content):
@@ -90,7 +93,7 @@ def test_csv_round_trip_keeps_every_value(reader, content):
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(reader, content):
-    raw = reader.get("/downloads/tactics.csv").content.decode("utf-8-sig")
+    raw = reader.get("/downloads/tactics.csv").getvalue().decode("utf-8-sig")
     for cell in next(iter([list(csv.reader(io.StringIO(raw)))]))[1]:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert "'=HYPERLINK" in raw and "'-1 offers" in raw
@@ -100,7 +103,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(reader, content):
     "name", ["tactics", "countermeasures", "mitigations", "sources", "citations"]
 )
 def test_no_draft_leaks_into_any_csv(reader, content, name):
-    assert "Leaked" not in reader.get(f"/downloads/{name}.csv").content.decode("utf-8-sig")
+    assert "Leaked" not in reader.get(f"/downloads/{name}.csv").getvalue().decode("utf-8-sig")
 
 
 def test_unknown_csv_is_not_found(reader):
@@ -110,11 +113,11 @@ def test_unknown_csv_is_not_found(reader):
 def stix_bundle(reader) -> dict:
     response = reader.get("/downloads/kb.stix.json")
     assert response["Content-Type"] == "application/stix+json;version=2.1"
-    return json.loads(response.content)
+    return json.loads(response.getvalue())
 
 
 def test_stix_bundle_validates_against_stix_2_1(reader, content):
-    text = reader.get("/downloads/kb.stix.json").content.decode()
+    text = reader.get("/downloads/kb.stix.json").getvalue().decode()
     results = validate_string(text)
     assert results.is_valid
     assert not results.errors
@@ -144,23 +147,56 @@ def test_stix_bundle_maps_the_knowledge_base(reader, content):
     assert "Leaked" not in json.dumps(objects)
 
 
-def test_stix_ids_are_stable_between_downloads(reader, content):
+def test_stix_ids_are_stable_between_editions(reader, content):
     first = {o["id"] for o in stix_bundle(reader)["objects"] if o["type"] != "report"}
-    second = {o["id"] for o in stix_bundle(reader)["objects"] if o["type"] != "report"}
-    assert first == second
+    content["tactic"].save()  # a new content version, and a new edition
+    build_downloads()
+    second = stix_bundle(reader)
+    assert {o["id"] for o in second["objects"] if o["type"] != "report"} == first
 
 
-@pytest.mark.parametrize(
-    "url", ["/downloads/kb.json", "/downloads/tactics.csv", "/downloads/kb.stix.json"]
-)
-def test_download_query_count_does_not_grow_with_content(reader, url):
-    # One of everything first: prefetches of an empty set are skipped altogether.
-    for n in range(11):
-        if n == 1:
-            few = count_queries(reader, url)
-        tactic = make_tactic(f"Tactic {n}")
-        tactic.indicators.create(text="A sign")
-        tactic.related_tactics.add(make_tactic(f"Neighbour {n}"))
-        cite(tactic, make_source(), "Quote")
-        cite(make_countermeasure(counters=[tactic], actors=[make_term(Actor)]), make_source(), "Q")
-    assert count_queries(reader, url) == few
+MARKDOWN = "**Bold** claim.\n\n<script>alert(1)</script> [a link](javascript:alert(1))"
+
+
+@pytest.fixture
+def markdown_entries():
+    tactic = make_tactic("Lure", summary="Plain <b>summary</b>", description=MARKDOWN)
+    make_countermeasure("Warn", description=MARKDOWN, counters=[tactic])
+    build_downloads()
+
+
+def test_json_gives_sanitised_html_beside_the_markdown_and_says_which_is_which(
+    reader, markdown_entries
+):
+    document = json.loads(reader.get("/downloads/kb.json").getvalue())
+    for entry in (document["tactics"][0], document["countermeasures"][0]):
+        assert entry["description"] == MARKDOWN  # the source, as the editors wrote it
+        html = entry["description_html"]
+        assert "<strong>Bold</strong>" in html
+        assert "<script" not in html and "javascript:" not in html
+        keys = list(entry)
+        assert keys[keys.index("description") + 1] == "description_html"
+    assert document["tactics"][0]["summary"] == "Plain <b>summary</b>"
+    formats = document["text_formats"]
+    assert formats["summary"].startswith("Plain text")
+    assert formats["description"].startswith("Markdown")
+    assert "sanitised" in formats["description_html"]
+
+
+def test_stix_gives_sanitised_html_beside_the_markdown_as_a_defined_extension(
+    reader, markdown_entries
+):
+    objects = stix_bundle(reader)["objects"]
+    (definition,) = [o for o in objects if o["type"] == "extension-definition"]
+    assert definition["extension_properties"] == ["x_kb_description_html"]
+    assert "Markdown" in definition["description"]
+    for obj in objects:
+        if obj["type"] in ("attack-pattern", "course-of-action"):
+            assert MARKDOWN in obj["description"]
+            html = obj["x_kb_description_html"]
+            assert "<strong>Bold</strong>" in html and "<script" not in html
+            assert obj["extensions"] == {
+                definition["id"]: {"extension_type": "toplevel-property-extension"}
+            }
+    (pattern,) = [o for o in objects if o["type"] == "attack-pattern"]
+    assert pattern["x_kb_description_html"].startswith("<p>Plain &lt;b&gt;summary&lt;/b&gt;</p>")

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kb.downloads.build import build_downloads
 from kb.models import Category, Stage, Technology
 
 from ..factories import cite, make_countermeasure, make_source, make_tactic, make_term
@@ -54,6 +55,7 @@ def public_urls() -> list[str]:
     countermeasure = make_countermeasure("Beacon", counters=[tactic])
     source = make_source()
     cite(tactic, source)
+    build_downloads()
     return [
         "/", "/tactics/", "/countermeasures/", "/sources/", "/search/", "/matrix/", "/handout/",
         "/whats-new/", "/downloads/", "/feeds/tactics/", f"/feeds/tactics/{category.slug}/",

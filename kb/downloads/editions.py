@@ -1,0 +1,180 @@
+"""Where built downloads are kept, and which edition a reader is served.
+
+An **edition** is every download file of one content version, in a folder of its own under
+``KB_DOWNLOADS_DIR`` named by that version (``<number>-<moment of the change>``, so a
+restored database's version of the same number is another edition). A build writes the
+files into a temporary folder beside it, adds ``edition.json`` (the manifest: the version,
+when the files were built, each file's size and SHA-256) last, and renames the folder into
+place: an edition is there complete or not at all, and a half-built file is never served.
+The previous edition stays until the next one is complete (kb.downloads.build).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+
+from kb.models import ContentVersion
+
+MANIFEST = "edition.json"
+# Folders being built start with this; an edition's folder never does.
+PARTIAL_PREFIX = ".building-"
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """One file of every edition: its name in the edition's folder and in the URL, its media
+    type, and what the downloads page says it holds."""
+
+    name: str
+    content_type: str
+    description: str
+
+    @property
+    def stem(self) -> str:
+        """The name without its extension(s): ``kb`` for kb.json and kb.stix.json."""
+        return self.name.split(".", 1)[0]
+
+
+FILES: dict[str, DownloadFile] = {
+    file.name: file
+    for file in (
+        DownloadFile(
+            "kb.json",
+            "application/json",
+            "Tactics, countermeasures and sources with their classification, indicators, "
+            "links and quotes, as the API gives them",
+        ),
+        DownloadFile(
+            "tactics.csv",
+            "text/csv; charset=utf-8",
+            "Tactics, with their classification and indicators",
+        ),
+        DownloadFile("countermeasures.csv", "text/csv; charset=utf-8", "Countermeasures"),
+        DownloadFile(
+            "mitigations.csv",
+            "text/csv; charset=utf-8",
+            "Which countermeasure counters which tactic, and how",
+        ),
+        DownloadFile("sources.csv", "text/csv; charset=utf-8", "Sources"),
+        DownloadFile(
+            "citations.csv",
+            "text/csv; charset=utf-8",
+            "The quotes that tie each entry to its sources",
+        ),
+        DownloadFile(
+            "kb.stix.json",
+            "application/stix+json;version=2.1",
+            "Tactics as attack patterns, countermeasures as courses of action, their links as "
+            "relationships, sources as external references with their quotes",
+        ),
+    )
+}
+CSV_FILES = {name: file for name, file in FILES.items() if name.endswith(".csv")}
+
+
+def version_label(changed_at: datetime) -> str:
+    """The content version as readers see it in files and on the downloads page: the moment
+    of the latest change, to the second (``20261130T120000Z``)."""
+    return changed_at.strftime("%Y%m%dT%H%M%SZ")
+
+
+def folder_name(version: ContentVersion) -> str:
+    """The name of the folder holding ``version``'s edition: unique among all versions."""
+    return f"{version.number}-{version.changed_at.strftime('%Y%m%dT%H%M%S%fZ')}"
+
+
+def downloads_dir() -> Path:
+    return Path(settings.KB_DOWNLOADS_DIR)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The downloads of one content version: where they are, and what the manifest says."""
+
+    folder: Path
+    number: int
+    changed_at: datetime
+    generated_at: datetime
+    files: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """The content version the files hold, as readers see it."""
+        return version_label(self.changed_at)
+
+    def is_of(self, version: ContentVersion) -> bool:
+        """Whether this edition holds ``version``."""
+        return (self.number, self.changed_at) == version.key
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def size(self, name: str) -> int:
+        return self.files[name]["bytes"]
+
+    def etag(self, name: str) -> str:
+        """A strong ETag of one file: its bytes never change once the edition is complete."""
+        return f'"{self.files[name]["sha256"][:32]}"'
+
+    def download_name(self, name: str) -> str:
+        """The name a reader's file is saved under, which says the version it holds:
+        ``kb-<version>.json``, ``kb-<version>-tactics.csv``, ``kb-<version>.stix.json``."""
+        stem, _, extension = name.partition(".")
+        if stem == "kb":
+            return f"kb-{self.version}.{extension}"
+        return f"kb-{self.version}-{stem}.{extension}"
+
+    def manifest(self) -> dict:
+        return {
+            "content_version": self.version,
+            "number": self.number,
+            "changed_at": self.changed_at.isoformat(),
+            "generated_at": self.generated_at.isoformat(),
+            "files": self.files,
+        }
+
+    @classmethod
+    def read(cls, folder: Path) -> Edition | None:
+        """The complete edition in ``folder``, or None if it has no readable manifest."""
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text())
+            return cls(
+                folder=folder,
+                number=manifest["number"],
+                changed_at=datetime.fromisoformat(manifest["changed_at"]),
+                generated_at=datetime.fromisoformat(manifest["generated_at"]),
+                files=manifest["files"],
+            )
+        except (OSError, ValueError, KeyError):
+            return None
+
+
+def built_editions() -> list[Edition]:
+    """Every complete edition on this machine, the most recently built first."""
+    try:
+        entries = list(os.scandir(downloads_dir()))
+    except FileNotFoundError:
+        return []
+    found = [
+        Edition.read(Path(entry.path))
+        for entry in entries
+        if entry.is_dir() and not entry.name.startswith(".")
+    ]
+    return sorted((e for e in found if e), key=lambda e: e.generated_at, reverse=True)
+
+
+def edition_of(version: ContentVersion) -> Edition | None:
+    """The complete edition of ``version``, if it has been built (one small file read)."""
+    return Edition.read(downloads_dir() / folder_name(version))
+
+
+def latest_edition() -> Edition | None:
+    """The most recently built complete edition, whatever its version."""
+    editions = built_editions()
+    return editions[0] if editions else None

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test chromium wrk lint typecheck format migrations-check bench bench-database bench-search soak clean
+.PHONY: install run serve test chromium wrk lint typecheck format migrations-check bench bench-database bench-search bench-downloads soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,13 @@ bench: bench-database
 soak: export DEBUG ?= 1
 soak: bench-database
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench soak --generate $(BENCH_OPTIONS)
+
+# Downloads: build time and peak memory of each file on the generated data set, then two
+# concurrent requests for each download while wrk drives a cached page; fails if the page's
+# p99 reaches 100 ms or any request fails. See docs/performance.md.
+bench-downloads: export DEBUG ?= 1
+bench-downloads: bench-database
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench downloads $(BENCH_OPTIONS)
 
 # wrk, and the benchmark database created and migrated (the commands above fill it).
 bench-database: export DEBUG ?= 1

@@ -14,6 +14,7 @@ known here at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, ResolverMatch, resolve
@@ -67,17 +68,23 @@ def parameters_read(match: ResolverMatch) -> frozenset[str]:
     return read
 
 
+@lru_cache(maxsize=4096)
+def _parameters_at(path: str) -> frozenset[str] | None:
+    # The address table does not change while the process runs, and resolving is most of
+    # what this check costs a cached page with a query.
+    try:
+        return parameters_read(resolve(path))
+    except Resolver404:
+        return None
+
+
 def canonical_query(request: HttpRequest) -> str | None:
     """The request's query string without the parameters its page does not read, or None
     when it has none of those (or is not a public page)."""
     if not request.GET or request.path.startswith(EXEMPT_PREFIXES):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    read = parameters_read(match)
-    if all(name in read for name in request.GET):
+    read = _parameters_at(request.path_info)
+    if read is None or all(name in read for name in request.GET):
         return None
     return urlencode([(k, v) for k, v in request.GET.lists() if k in read], doseq=True)
 

@@ -5,6 +5,7 @@ instances."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -45,6 +46,24 @@ class Server:
         """The master's worker processes, as the kernel lists them now."""
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
         return sorted(int(pid) for pid in children.split())
+
+
+def production_env(static_root: Path, workers: int = 0, **settings: str) -> dict[str, str]:
+    """The environment of a server with production settings on 127.0.0.1, plain HTTP, a
+    random secret key and quiet logs, serving the current database's content; ``settings``
+    adds or overrides environment variables (the cache's, for instance)."""
+    env = {
+        "DATABASE_URL": current_database_url(),
+        "DEBUG": "0",
+        "HTTPS": "0",  # plain HTTP on 127.0.0.1: no TLS here to redirect to
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+    }
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    return {**env, **settings}
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from bench.gunicorn import current_database_url, gunicorn
+from bench.gunicorn import current_database_url, gunicorn, production_env
 from bench.wrk import require_wrk, run_wrk
 from kb import gunicorn as gunicorn_settings
 from kb.downloads.editions import FILES, Edition
@@ -219,24 +219,16 @@ class Command(BaseCommand):
 
     def server_env(self, work: Path) -> dict[str, str]:
         self.cache_prefix = f"kb-bench-downloads-{secrets.token_hex(4)}"
-        env = {
-            "DATABASE_URL": current_database_url(),
-            "DEBUG": "0",
-            "HTTPS": "0",  # plain HTTP on 127.0.0.1: no TLS here to redirect to
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_ROOT": str(work / "static"),
-            "LOG_LEVEL": "WARNING",
-            "REDIS_URL": self.options["redis_url"],
+        return production_env(
+            work / "static",
+            self.options["workers"],
+            REDIS_URL=self.options["redis_url"],
             # Keys of this run alone: the cache starts empty without emptying anyone's.
-            "CACHE_KEY_PREFIX": self.cache_prefix,
-            "KB_DOWNLOADS_DIR": str(work / "downloads"),
+            CACHE_KEY_PREFIX=self.cache_prefix,
+            KB_DOWNLOADS_DIR=str(work / "downloads"),
             # The edition is built: nothing may start a build during the measurement.
-            "KB_DOWNLOADS_BUILD_IN_BACKGROUND": "0",
-        }
-        if self.options["workers"]:
-            env["WEB_CONCURRENCY"] = str(self.options["workers"])
-        return env
+            KB_DOWNLOADS_BUILD_IN_BACKGROUND="0",
+        )
 
     def load_check(self, work: Path) -> None:
         env = self.server_env(work)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from django.db import connection
 from django.test import Client
 
 from bench.commands.demo_data import Command as GenerateDemoData
-from bench.gunicorn import Server, current_database_url, gunicorn
+from bench.gunicorn import Server, gunicorn, production_env
 from bench.wrk import require_wrk, run_wrk
 from kb import gunicorn as gunicorn_settings
 from kb.models import (
@@ -223,24 +222,14 @@ class Command(BaseCommand):
         return "/static/bench/ceiling.html"
 
     def server_env(self, static_dir: Path) -> dict[str, str]:
-        env = {
-            "DATABASE_URL": current_database_url(),
-            "DEBUG": "0",
-            "HTTPS": "0",  # plain HTTP on 127.0.0.1: no TLS here to redirect to
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "CACHE_KEY_PREFIX": "kb-bench",
-            "STATIC_ROOT": str(static_dir),
-            "LOG_LEVEL": "WARNING",
-        }
         if self.options["cache"] == "redis":
-            env["REDIS_URL"] = self.options["redis_url"]
+            cache = {"REDIS_URL": self.options["redis_url"]}
         else:
             self.cache_dir = static_dir / "cache"
-            env["CACHE_DIR"] = str(self.cache_dir)
-        if self.options["workers"]:
-            env["WEB_CONCURRENCY"] = str(self.options["workers"])
-        return env
+            cache = {"CACHE_DIR": str(self.cache_dir)}
+        return production_env(
+            static_dir, self.options["workers"], CACHE_KEY_PREFIX="kb-bench", **cache
+        )
 
     def empty_cache(self) -> None:
         """Empty the servers' page cache (they keep nothing of it in memory)."""

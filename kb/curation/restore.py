@@ -41,6 +41,11 @@ def _describe(part) -> str:
     return Truncator(text).chars(80)
 
 
+def _key(part, partner: str | None) -> int:
+    # A link between two entries is known by its other end; any other part by its own key.
+    return getattr(part, f"{partner}_id") if partner else part.pk
+
+
 def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
     """Bring the entry's indicators, citations and countermeasure links back to what they
     were at ``moment`` (None: as they are now): those added since go, those removed come
@@ -55,15 +60,11 @@ def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
         return []
     skipped = []
     for model, link, partner in PARTS[type(entry)]:
-
-        def key(part, partner=partner):
-            return getattr(part, f"{partner}_id") if partner else part.pk
-
         wanted = {
-            key(part): part
+            _key(part, partner): part
             for part in model.history.as_of(moment).filter(**{f"{link}_id": entry.pk})
         }
-        now = {key(part): part for part in model.objects.filter(**{link: entry})}
+        now = {_key(part, partner): part for part in model.objects.filter(**{link: entry})}
         model.objects.filter(pk__in=[p.pk for k, p in now.items() if k not in wanted]).delete()
         owners = dict(
             model.objects.filter(pk__in=[p.pk for p in wanted.values()]).values_list(

@@ -293,6 +293,22 @@ KB_SITE_URL = (
     or f"{'https' if HTTPS else 'http'}://{_FIRST_HOST or 'localhost'}"
 )
 
+# Email: notifications to contributors and reviewers (kb.curation.notifications). With
+# EMAIL_HOST set, Django's SMTP backend sends them; without it, they are printed on the
+# console (development). Tests read Django's test outbox.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kb@localhost")
+
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kb.api.pagination.ApiPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -157,7 +157,7 @@ def failing_versions(monkeypatch):
     def fail(entry, note):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kb.curation.admin.record_version", fail)
+    monkeypatch.setattr("kb.curation.admin.entries.record_version", fail)
 
 
 @pytest.fixture
@@ -199,7 +199,7 @@ def test_a_list_action_that_fails_part_way_changes_no_entry(failing_admin, monke
             raise RuntimeError("disk full")
         return real(entry, note)
 
-    monkeypatch.setattr("kb.curation.admin.record_version", fail_on_second)
+    monkeypatch.setattr("kb.curation.admin.entries.record_version", fail_on_second)
     response = failing_admin.post(
         "/admin/kb/tactic/", {"action": "publish", "_selected_action": [first.pk, second.pk]}
     )

@@ -292,7 +292,7 @@ def test_a_restore_that_fails_part_way_changes_nothing(admin_client, revised_tac
     def fail(entry, moment):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kb.curation.admin.restore_parts", fail)
+    monkeypatch.setattr("kb.curation.admin.entries.restore_parts", fail)
     admin_client.raise_request_exception = False
     response = admin_client.post(
         f"/admin/kb/tactic/{tactic.pk}/history/{first.history_id}/",

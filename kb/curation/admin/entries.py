@@ -1,8 +1,5 @@
-"""Curation in the Django admin.
-
-Status is never edited as a field: it changes only through the workflow's transitions (list
-actions, or the buttons under the change form), so nothing reaches the public without the
-review step, and every change of status is written to the admin's history.
+"""Tactics and countermeasures in the admin, and what every kind of entry shares there:
+the workflow's steps, the change note, history and restore.
 
 Roles (groups made by migration 0008): contributors write drafts and send them to review;
 reviewers also edit entries in review or public, publish, return to draft and retire. A
@@ -15,8 +12,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.db.models import Count, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,20 +21,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from kb.curation.restore import parts_moment, restore_parts
 from kb.models import (
     TRANSITIONS,
-    Actor,
-    Category,
     Citation,
     Countermeasure,
     Entry,
     Indicator,
     Mitigation,
-    Platform,
-    Source,
-    Stage,
-    SynonymGroup,
     Tactic,
-    TargetGroup,
-    Technology,
     WorkflowError,
     record_version,
 )
@@ -49,17 +38,6 @@ def editable(request: HttpRequest, entry: Entry | None) -> bool:
     """Whether the user may edit ``entry`` (and its parts) in its current status; a new
     entry (None) is a draft."""
     return entry is None or entry.editable_by(request.user)
-
-
-class VocabularyAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position")
-    list_editable = ("position",)
-    search_fields = ("name", "description")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-for vocabulary in (Category, Technology, Platform, Stage, TargetGroup, Actor):
-    admin.site.register(vocabulary, VocabularyAdmin)
 
 
 def transition_action(name: str):
@@ -298,51 +276,3 @@ class CountermeasureAdmin(EntryAdmin):
         (None, {"fields": ("change_note",)}),
     )
     inlines = (CountermeasureMitigationInline, CitationInline)
-
-
-@admin.register(Source)
-class SourceAdmin(EntryAdmin):
-    list_display = ("public_id", "title", "publisher", "kind", "date_display", "citation_count")
-    list_display_links = ("public_id", "title")
-    list_filter = ("status", "kind")
-    search_fields = ("public_id", "title", "publisher", "authors")
-    # Explicit: the citation count's GROUP BY drops the model's default ordering, and the
-    # autocomplete's pages would then overlap.
-    ordering = ("title",)
-    prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("replaced_by",)
-    # Links pasted without a scheme are web links; assume the secure one.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fieldsets = (
-        (None, {"fields": ("public_id", "title", "slug", "publisher", "authors", "kind")}),
-        ("Date", {"fields": ("published_on", "date_precision", "dateline")}),
-        ("Where to find it", {"fields": ("url", "archive_url")}),
-        (None, {"fields": ("summary", "replaced_by")}),
-        ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
-        (None, {"fields": ("change_note",)}),
-    )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
-
-    @admin.display(description="Date")
-    def date_display(self, source: Source) -> str:
-        return source.date_display
-
-    @admin.display(description="Citations", ordering="citation_count")
-    def citation_count(self, source: Source) -> int:
-        return source.citation_count  # type: ignore[attr-defined]  # annotated by get_queryset
-
-
-@admin.register(SynonymGroup)
-class SynonymGroupAdmin(admin.ModelAdmin):
-    """Synonyms added here take effect on the next search; nothing needs re-indexing.
-    They extend the curated list in the repository (kb/search/synonyms.txt)."""
-
-    list_display = ("terms", "note", "updated_at")
-    search_fields = ("terms", "note")
-
-
-admin.site.site_header = "Knowledge base curation"
-admin.site.site_title = "kb admin"
-admin.site.index_title = "Curate tactics, countermeasures and sources"

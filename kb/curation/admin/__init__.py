@@ -1,0 +1,14 @@
+"""Curation in the Django admin, one module per kind of record.
+
+Status is never edited as a field: it changes only through the workflow's transitions (list
+actions, or the buttons under the change form), so nothing reaches the public without the
+review step, and every change of status is written to the admin's history.
+"""
+
+from django.contrib import admin
+
+from . import entries, sources, vocabularies  # noqa: F401  (each registers its admin classes)
+
+admin.site.site_header = "Knowledge base curation"
+admin.site.site_title = "kb admin"
+admin.site.index_title = "Curate tactics, countermeasures and sources"

@@ -7,6 +7,14 @@ from .content import (
     current_content_version,
 )
 from .countermeasures import Countermeasure, Mitigation, ResponseKind
+from .revisions import (
+    ReviewComment,
+    Revision,
+    RevisionStatus,
+    StatusChange,
+    apply_state,
+    capture_state,
+)
 from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
 from .tactics import Indicator, Tactic
@@ -22,6 +30,7 @@ from .vocabularies import (
     public_terms,
 )
 from .workflow import (
+    PUBLIC_STATUSES,
     TRANSITIONS,
     Entry,
     PublicIdCounter,
@@ -34,6 +43,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "PUBLIC_STATUSES",
     "TRANSITIONS",
     "Actor",
     "Category",
@@ -50,6 +60,9 @@ __all__ = [
     "PublishedVersion",
     "Reference",
     "ResponseKind",
+    "ReviewComment",
+    "Revision",
+    "RevisionStatus",
     "SearchDocument",
     "SearchIndexRow",
     "SearchWord",
@@ -57,6 +70,7 @@ __all__ = [
     "SourceKind",
     "Stage",
     "Status",
+    "StatusChange",
     "SynonymGroup",
     "Tactic",
     "TargetGroup",
@@ -64,7 +78,9 @@ __all__ = [
     "Transition",
     "Vocabulary",
     "WorkflowError",
+    "apply_state",
     "canonical_public_id",
+    "capture_state",
     "content_changed",
     "content_version_changed",
     "current_content_version",

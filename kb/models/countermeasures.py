@@ -54,6 +54,7 @@ class Countermeasure(Entry):
     """A response to one or more tactics, by a kind of actor, as reported by the sources."""
 
     PUBLIC_ID_PREFIX = "CM"
+    REVISED_PARTS = ("citations", "mitigations")
 
     name = models.CharField(max_length=200)
     summary = models.TextField(help_text="One paragraph, plain text, shown in lists and previews.")

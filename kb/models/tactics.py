@@ -58,6 +58,7 @@ class Tactic(Entry):
     """A way in which traffickers use technology, as reported by at least one source."""
 
     PUBLIC_ID_PREFIX = "TT"
+    REVISED_PARTS = ("indicators", "citations", "mitigations")
 
     name = models.CharField(max_length=200)
     summary = models.TextField(help_text="One paragraph, plain text, shown in lists and previews.")

@@ -25,15 +25,21 @@ if TYPE_CHECKING:
 class Status(models.TextChoices):
     """Where an entry stands in the editorial workflow.
 
-    Only PUBLISHED entries are listed, counted and searched. A RETIRED entry leaves every
-    list but keeps its page, so links in old course material still land somewhere that
-    explains what happened to it.
+    Only PUBLISHED entries are listed, counted and searched. A RETIRED entry (superseded or
+    out of date) and a WITHDRAWN one (taken out of public view, with a reason) leave every
+    list but keep their pages, so links in old course material still land somewhere that
+    explains what happened. An entry that was ever published never goes back to DRAFT.
     """
 
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
     RETIRED = "retired", "Retired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+#: The statuses whose entries have a page anyone may open (lists show PUBLISHED only).
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETIRED, Status.WITHDRAWN)
 
 
 class WorkflowError(Exception):
@@ -45,7 +51,8 @@ class Transition:
     """One step of the workflow: which statuses it leaves from and where it leads.
 
     Contributors may send their drafts to review; every other step is a reviewer's
-    (``reviewers_only``), so nothing reaches or leaves the public without one.
+    (``reviewers_only``), so nothing reaches or leaves the public without one. Some steps
+    need a comment (``needs_comment``): what to change, or why an entry leaves public view.
     """
 
     name: str
@@ -53,6 +60,7 @@ class Transition:
     sources: frozenset[str]
     target: str
     reviewers_only: bool = True
+    needs_comment: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -65,17 +73,31 @@ TRANSITIONS: dict[str, Transition] = {
             Status.IN_REVIEW,
             reviewers_only=False,
         ),
-        # Publishing always passes through review; a retired entry may be reinstated.
+        # Publishing always passes through review; a retired or withdrawn entry may be
+        # reinstated.
         Transition(
-            "publish", "Publish", frozenset({Status.IN_REVIEW, Status.RETIRED}), Status.PUBLISHED
+            "publish",
+            "Publish",
+            frozenset({Status.IN_REVIEW, Status.RETIRED, Status.WITHDRAWN}),
+            Status.PUBLISHED,
         ),
+        # Only what was never public goes back to draft: a public entry's page, versions
+        # and change log must keep answering (its changes go through pending revisions).
         Transition(
             "return_to_draft",
-            "Return to draft",
-            frozenset({Status.IN_REVIEW, Status.PUBLISHED, Status.RETIRED}),
+            "Request changes",
+            frozenset({Status.IN_REVIEW}),
             Status.DRAFT,
+            needs_comment=True,
         ),
         Transition("retire", "Retire", frozenset({Status.PUBLISHED}), Status.RETIRED),
+        Transition(
+            "withdraw",
+            "Withdraw",
+            frozenset({Status.PUBLISHED, Status.RETIRED}),
+            Status.WITHDRAWN,
+            needs_comment=True,
+        ),
     )
 }
 
@@ -190,8 +212,9 @@ class EntryQuerySet(SearchableQuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def public(self) -> Self:
-        """Entries whose own page anyone may open: published, and retired ones (which say so)."""
-        return self.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
+        """Entries whose own page anyone may open: published, and retired or withdrawn ones
+        (which say so)."""
+        return self.filter(status__in=PUBLIC_STATUSES)
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """What ``user`` may open: staff who may view this kind of entry in the admin
@@ -212,6 +235,8 @@ class Entry(models.Model):
     status in the editorial workflow."""
 
     PUBLIC_ID_PREFIX: str = ""
+    #: The rows edited with the entry (reverse relations): a pending revision carries them.
+    REVISED_PARTS: tuple[str, ...] = ()
 
     public_id = models.CharField(
         "ID",
@@ -228,7 +253,7 @@ class Entry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="For a retired entry: the entry readers should use instead.",
+        help_text="For a retired or withdrawn entry: the entry readers should use instead.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -275,14 +300,25 @@ class Entry(models.Model):
         return self.status == Status.RETIRED
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+    @property
     def is_public(self) -> bool:
-        """Whether anyone may open the entry's page (published or retired)."""
-        return self.status in (Status.PUBLISHED, Status.RETIRED)
+        """Whether anyone may open the entry's page (published, retired or withdrawn)."""
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def was_published(self) -> bool:
+        """Whether the entry was ever public: then it is never deleted, nor returned to
+        draft, and its edits go through pending revisions."""
+        return self.published_at is not None or self.is_public
 
     @property
     def public_replacement(self) -> Entry | None:
-        """For a retired entry, the published entry readers should use instead, if any."""
-        replacement = self.replaced_by if self.is_retired else None
+        """For a retired or withdrawn entry, the published entry readers should use
+        instead, if any."""
+        replacement = self.replaced_by if self.status in PUBLIC_STATUSES[1:] else None
         return replacement if replacement is not None and replacement.is_published else None
 
     def can_apply(self, transition_name: str) -> bool:
@@ -303,8 +339,9 @@ class Entry(models.Model):
         )
 
     def editable_by(self, user: User | AnonymousUser) -> bool:
-        """Contributors edit drafts only: anything in review or public is a reviewer's."""
-        return self.status == Status.DRAFT or user.has_perm(self.review_permission())
+        """Contributors edit drafts, and propose changes to public entries (pending
+        revisions, which never change the live page); an entry in review is a reviewer's."""
+        return self.status != Status.IN_REVIEW or user.has_perm(self.review_permission())
 
     def apply(self, transition_name: str) -> None:
         """Move the entry along the workflow (the caller saves it)."""

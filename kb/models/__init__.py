@@ -7,6 +7,7 @@ from .content import (
     current_content_version,
 )
 from .countermeasures import Countermeasure, Mitigation, ResponseKind
+from .evidence import LinkCheck, LinkKind, QuoteStatus, SourceText, TextFormat, split_paragraphs
 from .revisions import (
     ReviewComment,
     Revision,
@@ -54,10 +55,13 @@ __all__ = [
     "DocumentKind",
     "Entry",
     "Indicator",
+    "LinkCheck",
+    "LinkKind",
     "Mitigation",
     "Platform",
     "PublicIdCounter",
     "PublishedVersion",
+    "QuoteStatus",
     "Reference",
     "ResponseKind",
     "ReviewComment",
@@ -68,6 +72,7 @@ __all__ = [
     "SearchWord",
     "Source",
     "SourceKind",
+    "SourceText",
     "Stage",
     "Status",
     "StatusChange",
@@ -75,6 +80,7 @@ __all__ = [
     "Tactic",
     "TargetGroup",
     "Technology",
+    "TextFormat",
     "Transition",
     "Vocabulary",
     "WorkflowError",
@@ -89,4 +95,5 @@ __all__ = [
     "public_terms",
     "record_version",
     "reserve_public_id",
+    "split_paragraphs",
 ]

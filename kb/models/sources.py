@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 
+from .evidence import QuoteStatus
 from .history import History
 from .workflow import Entry, EntryQuerySet
 
@@ -178,6 +179,16 @@ class Citation(models.Model):
         help_text="Where the quote stands in the source, e.g. “paragraph 4” or “p. 12”.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Set on every save from the source's stored text (kb.curation.evidence), and again
+    # whenever that text changes; a quote not found blocks publishing.
+    quote_status = models.CharField(
+        "quote check",
+        max_length=10,
+        choices=QuoteStatus.choices,
+        default=QuoteStatus.UNCHECKED,
+        editable=False,
+    )
+    quote_checked_at = models.DateTimeField("quote checked at", null=True, editable=False)
 
     history = History()
 

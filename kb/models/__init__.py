@@ -18,6 +18,7 @@ from .revisions import (
 )
 from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
+from .suggestions import Suggestion, SuggestionKind, SuggestionStatus
 from .tactics import Indicator, Tactic
 from .versions import PublishedVersion, record_version
 from .vocabularies import (
@@ -76,6 +77,9 @@ __all__ = [
     "Stage",
     "Status",
     "StatusChange",
+    "Suggestion",
+    "SuggestionKind",
+    "SuggestionStatus",
     "SynonymGroup",
     "Tactic",
     "TargetGroup",

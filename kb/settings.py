@@ -281,6 +281,13 @@ STORAGES = {
 }
 
 KB_PAGE_SIZE = env_int("KB_PAGE_SIZE", 20)
+# Suggestions from the field (/suggest/, kb/reading/suggestions.py): how many one address may
+# send in an hour (counted in the cache), the longest message, and the largest request body
+# (refused before it is read; a message in a non-Latin script takes up to 9 bytes a
+# character once the browser has encoded it).
+KB_SUGGESTIONS_PER_HOUR = env_int("KB_SUGGESTIONS_PER_HOUR", 5)
+KB_SUGGESTION_MAX_CHARS = env_int("KB_SUGGESTION_MAX_CHARS", 5000)
+KB_SUGGESTION_MAX_BYTES = env_int("KB_SUGGESTION_MAX_BYTES", 64 * 1024)
 # How the knowledge base names itself in citations, feeds and page titles.
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Trafficking Technology Tactics Knowledge Base")
 

@@ -49,6 +49,8 @@ OTHER_PAGES = {
     # The matrix filters by vocabulary only (kb.reading.views.matrix).
     "kb:matrix": (_names(lists.TACTICS.parameters) - {"q", "exact", "sort"}) | {"by"},
     "kb:handout": frozenset({"ids"}),
+    # The entry a suggestion is about, from the link on its page (kb.reading.suggestions).
+    "kb:suggest": frozenset({"about"}),
     # Django's sitemap view pages a part with ?p=.
     "sitemap-part": frozenset({"p"}),
     "api:schema": API_FORMAT | {"lang"},

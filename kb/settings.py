@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    # Admins import spreadsheets (CSV, XLSX) with a dry-run preview (kb/curation/imports/).
+    "import_export",
     "csp",
     "axes",
     "kb",
@@ -230,6 +232,14 @@ KB_PAGE_CACHE_MAX_BYTES = env_int("KB_PAGE_CACHE_MAX_BYTES", 512 * 1024)
 # it); with this off, only `manage.py build_downloads` builds them (docs/operations.md).
 KB_DOWNLOADS_DIR = Path(os.environ.get("KB_DOWNLOADS_DIR") or BASE_DIR / "var" / "downloads")
 KB_DOWNLOADS_BUILD_IN_BACKGROUND = env_bool("KB_DOWNLOADS_BUILD_IN_BACKGROUND", True)
+
+# Spreadsheet imports in the admin (kb/curation/imports/, docs/curation.md): the largest file
+# and the most rows one import takes. The uploaded file waits for the confirm step in the
+# cache, which every application server shares (a temporary folder would be one machine's).
+KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+KB_IMPORT_MAX_ROWS = env_int("KB_IMPORT_MAX_ROWS", 5000)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

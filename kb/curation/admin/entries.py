@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 
+from kb.curation.admin.imports import CountermeasureImportMixin, TacticImportMixin
 from kb.curation.restore import parts_moment, restore_parts
 from kb.models import (
     TRANSITIONS,
@@ -228,8 +229,9 @@ class CountermeasureMitigationInline(EntryPartInline, admin.TabularInline):
     verbose_name_plural = "tactics countered"
 
 
+# TacticImportMixin : the list's Import button, for spreadsheets (kb/curation/admin/imports.py).
 @admin.register(Tactic)
-class TacticAdmin(EntryAdmin):
+class TacticAdmin(TacticImportMixin, EntryAdmin):
     list_display = ("public_id", "name", "category", "status", "updated_at")
     list_display_links = ("public_id", "name")
     list_filter = ("status", "category", "stages", "technologies", "platforms", "target_groups")
@@ -260,8 +262,9 @@ class TacticAdmin(EntryAdmin):
         return super().get_queryset(request).select_related("category")
 
 
+# CountermeasureImportMixin : the list's Import button, for spreadsheets (kb/curation/admin/imports.py).
 @admin.register(Countermeasure)
-class CountermeasureAdmin(EntryAdmin):
+class CountermeasureAdmin(CountermeasureImportMixin, EntryAdmin):
     list_display = ("public_id", "name", "response_kind", "status", "updated_at")
     list_display_links = ("public_id", "name")
     list_filter = ("status", "response_kind", "actors")

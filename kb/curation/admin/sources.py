@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from kb.models import Source
 
 from .entries import EntryAdmin
+from .imports import SourceImportMixin
 
 
 @admin.register(Source)
-class SourceAdmin(EntryAdmin):
+class SourceAdmin(SourceImportMixin, EntryAdmin):  # Import button: kb/curation/admin/imports.py
     list_display = ("public_id", "title", "publisher", "kind", "date_display", "citation_count")
     list_display_links = ("public_id", "title")
     list_filter = ("status", "kind")

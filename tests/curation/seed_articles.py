@@ -1,0 +1,36 @@
+"""The two articles the seed content was built from, as curators would store their texts.
+
+They are read from ``../shared/seeds`` beside the checkout (where the fixture audit reads
+them; CI lays it there too), never copied into the repository: the articles are
+copyrighted, which is why kb stores such texts privately. A stored text is the article's
+body, so that "paragraph N" counts as the seed's locators do: without the headline, and for
+the second, without the page's masthead before it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+from kb.models import split_paragraphs
+
+SEEDS = Path(os.environ.get("KB_SEED_TEXTS") or Path(settings.BASE_DIR).parent / "shared" / "seeds")
+
+# Blocks before the body: the headline, and for the second the masthead (site title, logo
+# and slogan) too.
+ARTICLES = {"SR-0001": ("000_973b1e1e16c3f29f.txt", 1), "SR-0002": ("004_8d691f6d1a9bec56.txt", 2)}
+
+
+def article_body(public_id: str) -> str:
+    """The stored text of seed source ``public_id``: its article's body, paragraphs
+    separated by blank lines."""
+    name, skipped = ARTICLES[public_id]
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    return "\n\n".join(split_paragraphs(text)[skipped:])
+
+
+def article_file(public_id: str) -> Path:
+    """The file the seed article ``public_id`` is kept in, whole."""
+    return SEEDS / ARTICLES[public_id][0]

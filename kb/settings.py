@@ -233,6 +233,20 @@ KB_PAGE_CACHE_MAX_BYTES = env_int("KB_PAGE_CACHE_MAX_BYTES", 512 * 1024)
 KB_DOWNLOADS_DIR = Path(os.environ.get("KB_DOWNLOADS_DIR") or BASE_DIR / "var" / "downloads")
 KB_DOWNLOADS_BUILD_IN_BACKGROUND = env_bool("KB_DOWNLOADS_BUILD_IN_BACKGROUND", True)
 
+# A source's stored text (kb/curation/evidence/): the largest file curators may upload, the
+# longest text kept once extracted, and the most pages a PDF may have (docs/operations.md).
+KB_SOURCE_TEXT_MAX_UPLOAD_BYTES = env_int("KB_SOURCE_TEXT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+KB_SOURCE_TEXT_MAX_CHARS = env_int("KB_SOURCE_TEXT_MAX_CHARS", 2_000_000)
+KB_SOURCE_TEXT_MAX_PDF_PAGES = env_int("KB_SOURCE_TEXT_MAX_PDF_PAGES", 500)
+
+# The link checker (manage.py check_links, kb/curation/links.py): how long one request may
+# take, how many redirects it follows, how many hosts it asks at once, and how long it waits
+# between two requests to one host, so that it never hammers a publisher.
+KB_LINK_CHECK_TIMEOUT = env_int("KB_LINK_CHECK_TIMEOUT", 15)
+KB_LINK_CHECK_MAX_REDIRECTS = env_int("KB_LINK_CHECK_MAX_REDIRECTS", 5)
+KB_LINK_CHECK_WORKERS = env_int("KB_LINK_CHECK_WORKERS", 4)
+KB_LINK_CHECK_HOST_DELAY_MS = env_int("KB_LINK_CHECK_HOST_DELAY_MS", 1000)
+
 # Spreadsheet imports in the admin (kb/curation/imports/, docs/curation.md): the largest file
 # and the most rows one import takes. The uploaded file waits for the confirm step in the
 # cache, which every application server shares (a temporary folder would be one machine's).

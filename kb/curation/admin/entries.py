@@ -32,6 +32,8 @@ from kb.models import (
     record_version,
 )
 
+from .evidence import QuoteCheckInline
+
 TRANSITION_FIELD = "_transition"
 
 
@@ -204,11 +206,11 @@ class IndicatorInline(EntryPartInline, admin.TabularInline):
     fields = ("text", "position")
 
 
-class CitationInline(EntryPartInline, admin.StackedInline):
+class CitationInline(QuoteCheckInline, EntryPartInline, admin.StackedInline):
     model = Citation
     extra = 1
     autocomplete_fields = ("source",)
-    fields = ("source", "quote", "locator", "position")
+    fields = ("source", "quote", "locator", "position", "quote_check")
 
 
 class TacticMitigationInline(EntryPartInline, admin.TabularInline):

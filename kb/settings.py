@@ -233,14 +233,6 @@ KB_PAGE_CACHE_MAX_BYTES = env_int("KB_PAGE_CACHE_MAX_BYTES", 512 * 1024)
 KB_DOWNLOADS_DIR = Path(os.environ.get("KB_DOWNLOADS_DIR") or BASE_DIR / "var" / "downloads")
 KB_DOWNLOADS_BUILD_IN_BACKGROUND = env_bool("KB_DOWNLOADS_BUILD_IN_BACKGROUND", True)
 
-# Spreadsheet imports in the admin (kb/curation/imports/, docs/curation.md): the largest file
-# and the most rows one import takes. The uploaded file waits for the confirm step in the
-# cache, which every application server shares (a temporary folder would be one machine's).
-KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-KB_IMPORT_MAX_ROWS = env_int("KB_IMPORT_MAX_ROWS", 5000)
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-
 # A source's stored text (kb/curation/evidence/): the largest file curators may upload, the
 # longest text kept once extracted, and the most pages a PDF may have (docs/operations.md).
 KB_SOURCE_TEXT_MAX_UPLOAD_BYTES = env_int("KB_SOURCE_TEXT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
@@ -254,6 +246,14 @@ KB_LINK_CHECK_TIMEOUT = env_int("KB_LINK_CHECK_TIMEOUT", 15)
 KB_LINK_CHECK_MAX_REDIRECTS = env_int("KB_LINK_CHECK_MAX_REDIRECTS", 5)
 KB_LINK_CHECK_WORKERS = env_int("KB_LINK_CHECK_WORKERS", 4)
 KB_LINK_CHECK_HOST_DELAY_MS = env_int("KB_LINK_CHECK_HOST_DELAY_MS", 1000)
+
+# Spreadsheet imports in the admin (kb/curation/imports/, docs/curation.md): the largest file
+# and the most rows one import takes. The uploaded file waits for the confirm step in the
+# cache, which every application server shares (a temporary folder would be one machine's).
+KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+KB_IMPORT_MAX_ROWS = env_int("KB_IMPORT_MAX_ROWS", 5000)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -231,7 +231,7 @@ class CountermeasureMitigationInline(EntryPartInline, admin.TabularInline):
     verbose_name_plural = "tactics countered"
 
 
-# TacticImportMixin : the list's Import button, for spreadsheets (kb/curation/admin/imports.py).
+# TacticImportMixin: spreadsheet imports (kb/curation/admin/imports.py).
 @admin.register(Tactic)
 class TacticAdmin(TacticImportMixin, EntryAdmin):
     list_display = ("public_id", "name", "category", "status", "updated_at")
@@ -264,7 +264,7 @@ class TacticAdmin(TacticImportMixin, EntryAdmin):
         return super().get_queryset(request).select_related("category")
 
 
-# CountermeasureImportMixin : the list's Import button, for spreadsheets (kb/curation/admin/imports.py).
+# CountermeasureImportMixin: spreadsheet imports (kb/curation/admin/imports.py).
 @admin.register(Countermeasure)
 class CountermeasureAdmin(CountermeasureImportMixin, EntryAdmin):
     list_display = ("public_id", "name", "response_kind", "status", "updated_at")

@@ -154,7 +154,10 @@ class SpreadsheetImportMixin(ImportMixin):
         import_url = reverse(
             "admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name
         )
-        if not form.is_valid():
+        resource = str(form.cleaned_data.get("resource") or "0") if form.is_valid() else ""
+        if not resource.isdigit() or int(resource) >= len(
+            self.get_import_resource_classes(request)
+        ):
             messages.error(request, _("This import could not be confirmed; upload the file again."))
             return HttpResponseRedirect(import_url)
         input_format = FORMATS[form.cleaned_data["format"]](encoding=self.from_encoding)

@@ -246,6 +246,9 @@ KB_LINK_CHECK_TIMEOUT = env_int("KB_LINK_CHECK_TIMEOUT", 15)
 KB_LINK_CHECK_MAX_REDIRECTS = env_int("KB_LINK_CHECK_MAX_REDIRECTS", 5)
 KB_LINK_CHECK_WORKERS = env_int("KB_LINK_CHECK_WORKERS", 4)
 KB_LINK_CHECK_HOST_DELAY_MS = env_int("KB_LINK_CHECK_HOST_DELAY_MS", 1000)
+# Links to this machine or a private network are refused: the checker must not probe the
+# server's own network for whoever typed a link. Tests turn it on for their local server.
+KB_LINK_CHECK_PRIVATE_ADDRESSES = env_bool("KB_LINK_CHECK_PRIVATE_ADDRESSES", False)
 
 # Spreadsheet imports in the admin (kb/curation/imports/, docs/curation.md): the largest file
 # and the most rows one import takes. The uploaded file waits for the confirm step in the

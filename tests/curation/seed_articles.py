@@ -34,3 +34,14 @@ def article_body(public_id: str) -> str:
 def article_file(public_id: str) -> Path:
     """The file the seed article ``public_id`` is kept in, whole."""
     return SEEDS / ARTICLES[public_id][0]
+
+
+# Paragraphs of the first seed article (SR-0001), as its stored text numbers them.
+PARAGRAPH_6 = (
+    "Traffickers use online means to advertise, Global Positioning Systems in cell phones "
+    "to track their victims and encrypted messages to communicate with accomplices, he said."
+)
+PARAGRAPH_15 = (
+    "Gutfleish said the number of children being sex trafficked in the United States was "
+    "difficult to determine."
+)

@@ -29,19 +29,9 @@ from kb.models import Citation, QuoteStatus, Source, SourceText, Status, TextFor
 
 from ..factories import cite, make_countermeasure, make_source, make_tactic
 from .forms import admin_form, inline_management
-from .seed_articles import article_body, article_file
+from .seed_articles import PARAGRAPH_6, PARAGRAPH_15, article_body, article_file
 
 pytestmark = pytest.mark.django_db
-
-# Paragraphs of the first seed article (SR-0001), as its stored text numbers them.
-PARAGRAPH_6 = (
-    "Traffickers use online means to advertise, Global Positioning Systems in cell phones "
-    "to track their victims and encrypted messages to communicate with accomplices, he said."
-)
-PARAGRAPH_15 = (
-    "Gutfleish said the number of children being sex trafficked in the United States was "
-    "difficult to determine."
-)
 
 
 def store(source: Source, text: str) -> SourceText:

@@ -24,7 +24,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -64,16 +64,17 @@ class LinkCheckSettings:
     @classmethod
     def from_settings(cls, **overrides) -> LinkCheckSettings:
         """The site's settings, with any of them overridden (None keeps the setting)."""
-        values = {
-            "timeout": float(settings.KB_LINK_CHECK_TIMEOUT),
-            "max_redirects": settings.KB_LINK_CHECK_MAX_REDIRECTS,
-            "workers": settings.KB_LINK_CHECK_WORKERS,
-            "host_delay": settings.KB_LINK_CHECK_HOST_DELAY_MS / 1000,
-            "user_agent": f"kb-link-checker/1 (+{settings.KB_SITE_URL}; checks cited sources)",
-            "private_addresses": settings.KB_LINK_CHECK_PRIVATE_ADDRESSES,
-        }
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)
+        from_site = cls(
+            timeout=float(settings.KB_LINK_CHECK_TIMEOUT),
+            max_redirects=settings.KB_LINK_CHECK_MAX_REDIRECTS,
+            workers=settings.KB_LINK_CHECK_WORKERS,
+            host_delay=settings.KB_LINK_CHECK_HOST_DELAY_MS / 1000,
+            user_agent=f"kb-link-checker/1 (+{settings.KB_SITE_URL}; checks cited sources)",
+            private_addresses=settings.KB_LINK_CHECK_PRIVATE_ADDRESSES,
+        )
+        return replace(
+            from_site, **{key: value for key, value in overrides.items() if value is not None}
+        )
 
 
 class LinkRefused(Exception):
@@ -115,7 +116,7 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
             raise urllib.error.URLError(f"redirected to {newurl}: {refusal}") from None
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
-            new.kb_redirects = followed
+            new.kb_redirects = followed  # type: ignore[attr-defined]  # our own count
             new.method = req.get_method()  # urllib (before 3.12) turns a HEAD into a GET
         return new
 

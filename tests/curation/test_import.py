@@ -141,6 +141,9 @@ def test_the_preview_lists_every_row_with_its_outcome_and_saves_nothing(contribu
         tactic_row(id="TT-0999", name="Lost", summary="S.", category="recruitment"),
         tactic_row(id=draft.public_id, name="Again", summary="S.", category="recruitment"),
         tactic_row(name="Guarded", summary="'=1+1", category="recruitment"),
+        tactic_row(name="LURE ADS", summary="Typed twice.", category="recruitment"),
+        tactic_row(category="recruitment"),
+        tactic_row(category="recruitment"),
     )  # fmt: skip
     before = database_state()
 
@@ -159,6 +162,9 @@ def test_the_preview_lists_every_row_with_its_outcome_and_saves_nothing(contribu
                         "to create a new draft with a new ID"),
         (9, "rejected", f"duplicate row: {draft.public_id} is on row 3 already"),
         (10, "created", "a new draft; its ID is given when the import is confirmed"),
+        (11, "rejected", "duplicate row: “LURE ADS” is on row 2 already"),
+        (12, "rejected", "missing name; missing summary"),
+        (13, "rejected", "missing name; missing summary"),
     ]  # fmt: skip
     assert "Confirm import" in response.content.decode()
     assert database_state() == before  # history, ID counters and the admin log included

@@ -609,8 +609,10 @@ class EntryResource(SpreadsheetResource):
         entry = self._entry(values.get("id", ""))
         name = values.get(self.name_column, "")
         row.subject = f"{entry.public_id} {name}" if entry else name
-        key = entry.public_id if entry else ("new", name.casefold())
-        self.once(key, row, entry.public_id if entry else f"“{name}”")
+        if entry is not None:
+            self.once(entry.public_id, row, entry.public_id)
+        elif name:  # two new entries of one name are one entry typed twice
+            self.once(("new", name.casefold()), row, f"“{name}”")
         wanted, reasons = {}, []
         for spec in self.specs:
             if spec.name in values:

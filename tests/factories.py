@@ -86,3 +86,18 @@ def publish_change(tactic: Tactic, note: str, **changes) -> PublishedVersion:
     tactic._change_reason = note
     tactic.save()
     return record_version(tactic, note)
+
+
+def complete(entry: Tactic | Countermeasure) -> Tactic | Countermeasure:
+    """Give ``entry`` what the publication checks ask for (kb.curation.checks): for a
+    tactic a stage, a technology and a citation of a published source; for a countermeasure
+    a published tactic it counters and a citation."""
+    from kb.models import Stage, Technology
+
+    if isinstance(entry, Tactic):
+        entry.stages.add(make_term(Stage))
+        entry.technologies.add(make_term(Technology))
+    else:
+        Mitigation.objects.create(countermeasure=entry, tactic=make_tactic(), note="How.")
+    cite(entry, make_source(), "A quote.")
+    return entry

@@ -9,6 +9,7 @@ entry's rows and that state; kb.curation.revisions decides when they run.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -200,6 +201,7 @@ def revised_terms(model: type[Entry]) -> list[models.ManyToManyField]:
         field
         for field in model._meta.many_to_many
         if isinstance(field, models.ManyToManyField)
+        and field.remote_field.through is not None
         and field.remote_field.through._meta.auto_created
     ]
 
@@ -214,11 +216,11 @@ def part_fields(model: type[Model], owner: str) -> list[models.Field]:
     ]
 
 
-def parts_of(entry: Entry) -> dict[str, tuple[type[Model], str]]:
-    """The entry's parts by relation name: the part model and its key to the entry."""
+def parts_of(model: type[Entry]) -> dict[str, tuple[type[Model], str]]:
+    """A kind of entry's parts by relation name: the part model and its key to the entry."""
     return {
-        name: (getattr(type(entry), name).rel.related_model, getattr(type(entry), name).field.name)
-        for name in type(entry).REVISED_PARTS
+        name: (getattr(model, name).rel.related_model, getattr(model, name).field.name)
+        for name in model.REVISED_PARTS
     }
 
 
@@ -233,7 +235,7 @@ def capture_state(entry: Entry) -> dict[str, Any]:
         for field in revised_terms(model)
     }
     parts = {}
-    for name, (part_model, owner) in parts_of(entry).items():
+    for name, (part_model, owner) in parts_of(type(entry)).items():
         rows = part_model._default_manager.filter(**{owner: entry}).order_by("pk")
         recorded = part_fields(part_model, owner)
         parts[name] = [
@@ -241,8 +243,8 @@ def capture_state(entry: Entry) -> dict[str, Any]:
             for row in rows
         ]
     # Through JSON and back, so that a captured state and a stored one compare equal.
-    return DjangoJSONEncoder().decode(
-        DjangoJSONEncoder().encode({"fields": fields, "terms": terms, "parts": parts})
+    return json.loads(
+        json.dumps({"fields": fields, "terms": terms, "parts": parts}, cls=DjangoJSONEncoder)
     )
 
 
@@ -263,7 +265,7 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
     for field in revised_terms(model):
         if field.name in state["terms"]:
             getattr(entry, field.name).set(state["terms"][field.name])
-    for name, (part_model, owner) in parts_of(entry).items():
+    for name, (part_model, owner) in parts_of(type(entry)).items():
         rows = state["parts"].get(name, [])
         existing = {row.pk: row for row in part_model._default_manager.filter(**{owner: entry})}
         wanted = {row["id"] for row in rows if row.get("id") in existing}

@@ -42,12 +42,12 @@ def public_terms(vocabulary: type[Vocabulary]) -> models.QuerySet:
     """The terms of ``vocabulary`` readers may see: those a public entry carries, and those
     no entry carries yet (the curated vocabulary), but not a term that only drafts or
     entries in review carry: its name could announce what is not published."""
-    from .workflow import Status
+    from .workflow import PUBLIC_STATUSES
 
     relation = cast(ForeignObjectRel, vocabulary._meta.get_field(vocabulary.ENTRIES))
     entry_model = relation.related_model
     entries = entry_model._default_manager.filter(**{relation.field.name: OuterRef("pk")})
-    public = entries.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
+    public = entries.filter(status__in=PUBLIC_STATUSES)
     return vocabulary._default_manager.filter(Exists(public) | ~Exists(entries))
 
 

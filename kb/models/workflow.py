@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
     from django.db.models.fields.related_descriptors import RelatedManager
 
+    from .revisions import ReviewComment, Revision, StatusChange
     from .versions import PublishedVersion
 
 
@@ -280,6 +281,9 @@ class Entry(models.Model):
         # published versions, and the note the admin gives the history.
         history: ClassVar[Any]
         versions: RelatedManager[PublishedVersion]
+        status_changes: RelatedManager[StatusChange]
+        revisions: RelatedManager[Revision]
+        review_comments: RelatedManager[ReviewComment]
         _change_reason: str
 
     def save(self, *args, **kwargs) -> None:

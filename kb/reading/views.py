@@ -3,6 +3,8 @@ in kb.lists."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -14,12 +16,13 @@ from django.utils import timezone
 from kb import lists
 from kb.lists import EntryList
 from kb.models import (
+    PUBLIC_STATUSES,
     Category,
     Countermeasure,
     Entry,
     PublishedVersion,
     Source,
-    Status,
+    StatusChange,
     Tactic,
     canonical_public_id,
 )
@@ -127,6 +130,7 @@ def _entry_page(
             "permanent_url": permanent_url,
             "citation": PageCitation(entry, permanent_url, timezone.localdate()),
             "current_version": entry.versions.first(),
+            "status_change": _status_change(entry),
         },
     )
 
@@ -143,11 +147,24 @@ def _public_entry(request: HttpRequest, queryset: EntryQuerySet, public_id: str)
     return entry
 
 
+def _status_change(entry: Entry) -> StatusChange | None:
+    """Why a retired or withdrawn entry left the lists, and when (None for others)."""
+    if not (entry.is_retired or entry.is_withdrawn):
+        return None
+    return entry.status_changes.filter(status=entry.status).first()
+
+
 def entry_changes(request: HttpRequest, public_id: str, model: type[Entry]) -> HttpResponse:
-    """An entry's public change log: every published version, newest first."""
+    """An entry's public change log, newest first: every published version, and every
+    time it was retired, withdrawn or reinstated."""
     entry = _public_entry(request, model.objects.all(), public_id)
+    events: list[tuple[datetime, dict]] = [
+        *((version.published_at, {"version": version}) for version in entry.versions.all()),
+        *((change.changed_at, {"status": change}) for change in entry.status_changes.all()),
+    ]
+    events.sort(key=lambda event: event[0], reverse=True)
     return render(
-        request, "kb/changes.html", {"entry": entry, "versions": list(entry.versions.all())}
+        request, "kb/changes.html", {"entry": entry, "events": [event for _, event in events]}
     )
 
 
@@ -173,6 +190,7 @@ def entry_version(
             "changes_url": f"kb:{kind}-changes",
             "current_version": entry.versions.first(),
             "version_url": request.build_absolute_uri(version.get_absolute_url()),
+            "status_change": _status_change(entry),
         },
     )
 
@@ -187,7 +205,7 @@ def entry_by_slug(request: HttpRequest, slug: str, model: type[Entry]) -> HttpRe
         # entry's old one nor be confirmed to readers as the draft's.
         former = model.history.filter(slug=slug, id__in=visible.values("pk"))
         if not may_preview(request.user, model):
-            former = former.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
+            former = former.filter(status__in=PUBLIC_STATUSES)
         record = former.order_by("-history_date").first()
         entry = visible.filter(pk=record.id).first() if record else None
     if entry is None:
@@ -200,7 +218,7 @@ WHATS_NEW_LENGTH = 50
 
 def whats_new(request: HttpRequest) -> HttpResponse:
     """Recently published versions across the knowledge base."""
-    public = [Status.PUBLISHED, Status.RETIRED]
+    public = PUBLIC_STATUSES
     versions = (
         PublishedVersion.objects.filter(
             Q(tactic__status__in=public)
@@ -294,3 +312,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def source_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:
     """A source's page, with every published entry that cites it and the quotes used."""
     return _entry_page(request, Source.objects.for_page(), public_id, slug, "kb/source_detail.html")
+
+
+#: Each kind of entry's page view (the admin previews pending revisions with them).
+ENTRY_PAGES = {Tactic: tactic_detail, Countermeasure: countermeasure_detail, Source: source_detail}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kb.models import Tactic
+from kb.models import Stage, Tactic
+
+from ..factories import make_term
 
 
 def inline_management(prefix: str, total: int) -> dict:
@@ -15,8 +17,10 @@ def inline_management(prefix: str, total: int) -> dict:
     }
 
 
-def new_tactic_form(category, technology, source, countermeasure, **extra) -> dict:
-    """The add form of a new tactic, with one indicator, citation and countermeasure link."""
+def new_tactic_form(category, technology, source, countermeasure, stage=None, **extra) -> dict:
+    """The add form of a new tactic that passes the publication checks: a category, a stage
+    (``stage``, or a new one), a technology, one indicator, citation and countermeasure link."""
+    stage = stage or make_term(Stage)
     return {
         "name": "Fake modelling agency",
         "slug": "fake-modelling-agency",
@@ -24,6 +28,7 @@ def new_tactic_form(category, technology, source, countermeasure, **extra) -> di
         "description": "Described in **Markdown**.",
         "category": category.pk,
         "technologies": [technology.pk],
+        "stages": [stage.pk],
         **inline_management("indicators", 1),
         "indicators-0-text": "The agency cannot be found anywhere else.",
         "indicators-0-position": "0",
@@ -47,8 +52,21 @@ def admin_form(tactic: Tactic, **extra) -> dict:
         "summary": tactic.summary,
         "description": tactic.description,
         "category": tactic.category_id,
+        **{
+            terms: list(getattr(tactic, terms).values_list("pk", flat=True))
+            for terms in ("technologies", "platforms", "stages", "target_groups")
+        },
         **inline_management("indicators", 0),
         **inline_management("citations", 0),
         **inline_management("mitigations", 0),
         **extra,
     }
+
+
+def publish_pending_revision(client, entry, step: str = "publish_revision", **extra):
+    """Take ``step`` on ``entry``'s pending revision from its review page, as a reviewer's
+    button does; the response, followed."""
+    kind = type(entry)._meta.model_name
+    return client.post(
+        f"/admin/kb/{kind}/{entry.pk}/revision/", {"_transition": step, **extra}, follow=True
+    )

@@ -7,7 +7,7 @@ from django.contrib.admin.models import LogEntry
 
 from kb.models import Status, Tactic, record_version
 
-from ..factories import make_countermeasure, make_source, make_tactic, make_term
+from ..factories import complete, make_countermeasure, make_source, make_tactic, make_term
 from .forms import inline_management, new_tactic_form
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def failing_versions(monkeypatch):
     def fail(entry, note):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kb.curation.admin.entries.record_version", fail)
+    monkeypatch.setattr("kb.curation.workflow.record_version", fail)
 
 
 @pytest.fixture
@@ -167,13 +167,15 @@ def failing_admin(admin_client):
 
 
 def test_a_change_form_save_that_fails_late_changes_nothing(failing_admin, failing_versions):
-    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    tactic = complete(make_tactic("Lantern", status=Status.IN_REVIEW))
     history = tactic.history.count()
     form = {
         "name": "Renamed",
         "slug": tactic.slug,
         "summary": tactic.summary,
         "category": tactic.category_id,
+        "stages": list(tactic.stages.values_list("pk", flat=True)),
+        "technologies": list(tactic.technologies.values_list("pk", flat=True)),
         "_transition": "publish",
         **inline_management("indicators", 1),
         "indicators-0-text": "A new red flag.",
@@ -191,7 +193,7 @@ def test_a_change_form_save_that_fails_late_changes_nothing(failing_admin, faili
 
 
 def test_a_list_action_that_fails_part_way_changes_no_entry(failing_admin, monkeypatch):
-    first, second = (make_tactic(status=Status.IN_REVIEW) for _ in range(2))
+    first, second = (complete(make_tactic(status=Status.IN_REVIEW)) for _ in range(2))
     real = record_version
 
     def fail_on_second(entry, note):
@@ -199,7 +201,7 @@ def test_a_list_action_that_fails_part_way_changes_no_entry(failing_admin, monke
             raise RuntimeError("disk full")
         return real(entry, note)
 
-    monkeypatch.setattr("kb.curation.admin.entries.record_version", fail_on_second)
+    monkeypatch.setattr("kb.curation.workflow.record_version", fail_on_second)
     response = failing_admin.post(
         "/admin/kb/tactic/", {"action": "publish", "_selected_action": [first.pk, second.pk]}
     )

@@ -22,7 +22,7 @@ BUDGETS = {
     "/tactics/?stage=lure&category=recruitment&sort=updated&page=1": 18,
     "/tactics/?q=quote": 18,
     "tactic": 11,
-    "/tactics/{tactic}/changes/": 2,
+    "/tactics/{tactic}/changes/": 3,
     "/tactics/{tactic}/v1/": 13,
     "/countermeasures/": 7,
     "countermeasure": 5,

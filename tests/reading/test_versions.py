@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from kb.models import Category, PublishedVersion, Stage, Status, Tactic, record_version
 
-from ..curation.forms import admin_form
+from ..curation.forms import admin_form, publish_pending_revision
 from ..factories import (
     cite,
+    complete,
     make_countermeasure,
     make_source,
     make_tactic,
@@ -23,10 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_publishing_and_editing_in_the_admin_number_versions(admin_client):
-    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    tactic = complete(make_tactic("Lantern", status=Status.IN_REVIEW))
     url = f"/admin/kb/tactic/{tactic.pk}/change/"
     admin_client.post(url, admin_form(tactic, _transition="publish"))
+    # An edit of the published tactic is a pending revision, numbered once published.
     admin_client.post(url, admin_form(tactic, summary="Better.", change_note="Clearer summary"))
+    assert tactic.versions.count() == 1
+    publish_pending_revision(admin_client, tactic)
     notes = list(tactic.versions.order_by("number").values_list("number", "note"))
     assert notes == [(1, "Publish"), (2, "Clearer summary")]
 
@@ -38,7 +42,7 @@ def test_editing_a_draft_makes_no_version(admin_client):
 
 
 def test_bulk_publish_numbers_a_version(admin_client):
-    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    tactic = complete(make_tactic("Lantern", status=Status.IN_REVIEW))
     admin_client.post("/admin/kb/tactic/", {"action": "publish", "_selected_action": [tactic.pk]})
     assert list(tactic.versions.values_list("number", "note")) == [(1, "Publish")]
 
@@ -88,7 +92,7 @@ def test_change_log_lists_versions_newest_first(reader):
     record_version(countermeasure, "First published")
     record_version(countermeasure, "Added a quote")
     response = reader.get("/countermeasures/CM-0001/changes/")
-    assert [v.number for v in response.context["versions"]] == [2, 1]
+    assert [e["version"].number for e in response.context["events"]] == [2, 1]
     assert 'id="v2"' in response.text and "Added a quote" in response.text
 
 
@@ -236,7 +240,8 @@ def revised_tactic(admin_client):
     """A published tactic with an indicator, a citation and a countermeasure link, then
     revised: the indicator replaced, the quote edited, the link removed, the source of a
     second citation deleted. Returns the tactic and its first historical record."""
-    tactic = make_tactic("Lantern")
+    tactic = complete(make_tactic("Lantern"))
+    tactic.citations.all().delete()  # the test's own citations follow
     first = tactic.history.latest()
     tactic.indicators.create(text="First sign")
     citation = cite(tactic, make_source(title="A report"), "Old quote")
@@ -255,8 +260,11 @@ def revised_tactic(admin_client):
 
 
 def restore(admin_client, tactic, record):
+    """Restore ``record`` (a pending revision of the published tactic), then publish it."""
     url = f"/admin/kb/tactic/{tactic.pk}/history/{record.history_id}/"
-    return admin_client.post(url, admin_form(tactic, name=record.name), follow=True)
+    response = admin_client.post(url, admin_form(tactic, name=record.name), follow=True)
+    publish_pending_revision(admin_client, tactic)
+    return response
 
 
 def test_restoring_a_version_brings_back_its_indicators_citations_and_links(

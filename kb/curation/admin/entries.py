@@ -1,9 +1,10 @@
 """Tactics and countermeasures in the admin, and what every kind of entry shares there:
 the workflow's steps, the change note, history and restore.
 
-Roles (groups made by migration 0008): contributors write drafts and send them to review;
-reviewers also edit entries in review or public, publish, return to draft and retire. A
-contributor sees everything else read-only, and only the steps their role allows.
+Roles (groups made by migration 0008): contributors write drafts and send them to review,
+and propose changes to public entries (pending revisions); reviewers also edit entries in
+review, publish, request changes, retire and withdraw. A contributor sees everything else
+read-only, and only the steps their role allows.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from simple_history.admin import SimpleHistoryAdmin
 
 from kb.curation.admin.imports import CountermeasureImportMixin, TacticImportMixin
 from kb.curation.restore import parts_moment, restore_parts
+from kb.curation.workflow import Refused, take_step
 from kb.models import (
     TRANSITIONS,
     Citation,
@@ -29,12 +30,10 @@ from kb.models import (
     Mitigation,
     Tactic,
     WorkflowError,
-    record_version,
 )
 
 from .evidence import QuoteCheckInline
-
-TRANSITION_FIELD = "_transition"
+from .revising import NEEDS_COMMENT, TRANSITION_FIELD, RevisionAdminMixin
 
 
 def editable(request: HttpRequest, entry: Entry | None) -> bool:
@@ -44,7 +43,8 @@ def editable(request: HttpRequest, entry: Entry | None) -> bool:
 
 
 def transition_action(name: str):
-    """A list action that applies one workflow transition to every selected entry it fits."""
+    """A list action that takes one workflow step for every selected entry it fits, with
+    the same checks as the change form's button."""
     transition = TRANSITIONS[name]
 
     # The admin offers (and accepts) the action only to users with this permission.
@@ -54,17 +54,19 @@ def transition_action(name: str):
     )
     @transaction.atomic  # all the selected entries change, or none (the change form is atomic too)
     def action(modeladmin: EntryAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        selected = list(queryset)
         changed, skipped = [], []
-        for entry in queryset:
+        for entry in selected:
             if not entry.can_apply(name):
                 skipped.append(entry.public_id)
                 continue
-            entry.apply(name)
-            entry._change_reason = transition.label
-            entry.save()
+            try:
+                found = take_step(entry, name, request.user, publishing=selected)
+            except Refused as refusal:
+                modeladmin.report_refusal(request, entry, transition.label, refusal)
+                continue
             modeladmin.log_change(request, entry, transition.label)
-            if entry.is_published:
-                record_version(entry, transition.label)
+            modeladmin.report_warnings(request, entry, found)
             changed.append(entry.public_id)
         if changed:
             modeladmin.message_user(
@@ -82,6 +84,10 @@ def transition_action(name: str):
     return action
 
 
+#: The steps offered as list actions: those that need a comment are on the change form.
+LIST_ACTIONS = [name for name, step in TRANSITIONS.items() if not step.needs_comment]
+
+
 class EntryForm(forms.ModelForm):
     change_note = forms.CharField(
         label="What changed",
@@ -89,26 +95,53 @@ class EntryForm(forms.ModelForm):
         required=False,
         help_text="One line for the history and, once published, the public change log.",
     )
+    review_comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to request changes (say what to change) and to withdraw an "
+        "entry (say why: readers see it). Staff see comments on the entry.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        step = self.data.get(TRANSITION_FIELD, "")
+        if step in NEEDS_COMMENT and not cleaned.get("review_comment", "").strip():
+            self.add_error("review_comment", NEEDS_COMMENT[step])
+        return cleaned
 
 
-class EntryAdmin(SimpleHistoryAdmin):
+class EntryAdmin(RevisionAdminMixin):
     """Shared admin for tactics, countermeasures and sources: workflow, IDs, timestamps,
-    and full history (who changed what and when, with diffs and restore)."""
+    and full history (who changed what and when, with diffs and restore). Changes to a
+    public entry are pending revisions (RevisionAdminMixin)."""
 
     form = EntryForm
     change_form_template = "admin/kb/entry_change_form.html"
-    actions = [transition_action(name) for name in TRANSITIONS]
+    actions = [transition_action(name) for name in LIST_ACTIONS]
     list_filter: tuple[str, ...] = ("status",)
     readonly_fields = ("public_id", "status", "published_at", "created_at", "updated_at")
     history_list_display = ["status", "history_change_reason"]
     list_per_page = 50
 
     def has_review_permission(self, request: HttpRequest) -> bool:
-        """Reviewers' list actions (publish, return to draft, retire)."""
+        """Reviewers' list actions (publish, retire)."""
         return request.user.has_perm(self.model.review_permission())
 
     def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
         return super().has_change_permission(request, obj) and editable(request, obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """An entry that was ever public is never deleted (links to it must keep working):
+        the confirmation page lists it as protected, with what to do instead."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept = [
+            f"{entry.public_id} “{entry}” was published: withdraw it instead, and its page "
+            "will say why."
+            for entry in objs
+            if entry.was_published
+        ]
+        return deleted, counts, perms_needed, [*protected, *kept]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         status_source = obj if obj is not None else self.model()
@@ -118,6 +151,11 @@ class EntryAdmin(SimpleHistoryAdmin):
             if status_source.can_apply(t.name) and status_source.may_apply(request.user, t.name)
         ]
         context["transition_field"] = TRANSITION_FIELD
+        if obj is not None:
+            context["review_comments"] = list(
+                obj.review_comments.select_related("author", "revision")[:20]
+            )
+        self.add_revision_context(request, context, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -131,18 +169,24 @@ class EntryAdmin(SimpleHistoryAdmin):
         record = get_object_or_404(current.history, history_id=version_id)
         moment = parts_moment(record)
         request.kb_restoring = record.history_date
-        # simple-history restores the entry's own fields and links; its indicators,
-        # citations and countermeasure links come back with it, in the same transaction.
-        with transaction.atomic():
-            response = super().history_form_view(request, object_id, version_id, extra_context)
+
+        def restore() -> tuple[HttpResponse, bool]:
+            # simple-history restores the entry's own fields and links; its indicators,
+            # citations and countermeasure links come back with it, in the same transaction.
+            response = super(EntryAdmin, self).history_form_view(
+                request, object_id, version_id, extra_context
+            )
             if response.status_code != 302:  # the form had errors: nothing was saved
-                return response
+                return response, False
             entry = self.model.objects.get(pk=current.pk)
             for problem in restore_parts(entry, moment):
                 self.message_user(request, problem, messages.WARNING)
-            if entry.is_published:
-                record_version(entry, entry.history.latest().history_change_reason or "")
-        return response
+            return response, True
+
+        if current.was_published:  # the restored version becomes a pending revision
+            return self.revise(request, current, restore)
+        with transaction.atomic():
+            return restore()[0]
 
     def revert_disabled(self, request: HttpRequest, obj: Entry | None = None) -> bool:
         # ``obj`` is the old version; who may restore it depends on the entry as it is now.
@@ -151,39 +195,55 @@ class EntryAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Entry, form, change: bool) -> None:
         if change:
-            # Status moves only through transitions: whatever the form or a restored old
-            # version holds, an edit starts from the status the entry has now.
+            # Status moves only through the workflow's steps: whatever the form or a restored
+            # old version holds, an edit starts from the status the entry has now.
             obj.status, obj.published_at = (
                 type(obj).objects.filter(pk=obj.pk).values_list("status", "published_at").get()
             )
-        name = request.POST.get(TRANSITION_FIELD, "")
-        transition = TRANSITIONS.get(name)
-        if transition is not None and not obj.may_apply(request.user, name):
-            raise PermissionDenied
-        if transition is not None:
-            try:
-                obj.apply(name)
-            except WorkflowError as error:
-                # The edits are still saved; only the status change is refused.
-                self.message_user(request, str(error), messages.WARNING)
-                transition = None
-        note = form.cleaned_data.get("change_note") or (transition.label if transition else "")
+        note = form.cleaned_data.get("change_note") or ""
         restoring = getattr(request, "kb_restoring", None)
         if restoring is not None:
             fallback = f"Restored the version of {restoring:%Y-%m-%d %H:%M} UTC"
         else:
             fallback = "Edited" if change else "Created"
         obj._change_reason = note or fallback
+        self.remember_form(
+            request,
+            note or (fallback if restoring else ""),
+            form.cleaned_data.get("review_comment") or "",
+        )
         super().save_model(request, obj, form, change)
-        if transition is not None:
-            self.log_change(request, obj, transition.label)
-            self.message_user(request, f"{transition.label}: {obj.public_id}.")
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # A published entry's version is numbered once everything around it is saved too.
-        if form.instance.is_published:
-            record_version(form.instance, form.instance._change_reason)
+        if self.revising(request):
+            self.revision_saved(request)
+            return
+        # The step under the form is taken once the entry and its parts are saved, so that
+        # publishing checks what was just written; a refused step keeps the edits.
+        name = request.POST.get(TRANSITION_FIELD, "")
+        if name not in TRANSITIONS:
+            return
+        entry = form.instance
+        if not entry.may_apply(request.user, name):
+            raise PermissionDenied
+        label = TRANSITIONS[name].label
+        try:
+            found = take_step(
+                entry,
+                name,
+                request.user,
+                comment=form.cleaned_data.get("review_comment", ""),
+                note=form.cleaned_data.get("change_note", ""),
+            )
+        except WorkflowError as error:
+            self.message_user(request, str(error), messages.WARNING)
+        except Refused as refusal:
+            self.report_refusal(request, entry, label, refusal)
+        else:
+            self.log_change(request, entry, label)
+            self.message_user(request, f"{label}: {entry.public_id}.")
+            self.report_warnings(request, entry, found)
 
 
 class EntryPartInline(admin.options.InlineModelAdmin):
@@ -256,7 +316,7 @@ class TacticAdmin(TacticImportMixin, EntryAdmin):
         ),
         ("Links", {"fields": ("related_tactics", "replaced_by")}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
-        (None, {"fields": ("change_note",)}),
+        (None, {"fields": ("change_note", "review_comment")}),
     )
     inlines = (IndicatorInline, CitationInline, TacticMitigationInline)
 
@@ -278,6 +338,6 @@ class CountermeasureAdmin(CountermeasureImportMixin, EntryAdmin):
         ("Classification", {"fields": ("response_kind", "actors")}),
         ("Links", {"fields": ("replaced_by",)}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
-        (None, {"fields": ("change_note",)}),
+        (None, {"fields": ("change_note", "review_comment")}),
     )
     inlines = (CountermeasureMitigationInline, CitationInline)

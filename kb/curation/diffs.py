@@ -1,0 +1,150 @@
+"""Readable differences between two states of an entry (see kb.models.revisions): what a
+reviewer reads before publishing a pending revision, with the admin's labels rather than
+column names, every part (indicators, citations, countermeasure links) included and long
+texts compared word by word, in full.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+
+from kb.models import Entry
+from kb.models.revisions import parts_of, revised_fields, revised_terms
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field or list of an entry that differs between two states."""
+
+    label: str
+    before: str | list[str]
+    after: str | list[str]
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.after, list)
+
+    @property
+    def removed(self) -> list[str]:
+        return [line for line in self.before if line not in self.after] if self.is_list else []
+
+    @property
+    def added(self) -> list[str]:
+        return [line for line in self.after if line not in self.before] if self.is_list else []
+
+    @property
+    def inline(self) -> SafeString:
+        """The text with deleted words in <del> and inserted words in <ins>."""
+        before, after = _WORDS.findall(str(self.before)), _WORDS.findall(str(self.after))
+        html: list[str] = []
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        for op, b1, b2, a1, a2 in matcher.get_opcodes():
+            if op == "equal":
+                html.append(escape("".join(before[b1:b2])))
+                continue
+            if op in ("delete", "replace"):
+                html.append(f"<del>{escape(''.join(before[b1:b2]))}</del>")
+            if op in ("insert", "replace"):
+                html.append(f"<ins>{escape(''.join(after[a1:a2]))}</ins>")
+        return mark_safe("".join(html))
+
+
+def _names(model: type[models.Model], ids: set) -> dict[int, str]:
+    return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+
+
+def _field_text(field: models.Field, value: Any, names: dict) -> str:
+    if value in (None, ""):
+        return ""
+    if field.is_relation:
+        return names.get((field.related_model, value), f"#{value} (deleted)")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def readable(entry_model: type[Entry], state: dict) -> dict[str, str | list[str]]:
+    """The state as the admin would label it: field labels to text, and lists of terms
+    and parts as lines."""
+    wanted: dict[type[models.Model], set] = {}
+
+    def want(model: type[models.Model] | None, value: Any) -> None:
+        if model is not None and value not in (None, ""):
+            wanted.setdefault(model, set()).add(value)
+
+    fields = revised_fields(entry_model)
+    for field in fields:
+        if field.is_relation:
+            want(field.related_model, state["fields"].get(field.attname))
+    for term_field in revised_terms(entry_model):
+        for pk in state["terms"].get(term_field.name, []):
+            want(term_field.related_model, pk)
+    parts = parts_of(entry_model)
+    for name, (part_model, owner) in parts.items():
+        for row in state["parts"].get(name, []):
+            for field in part_model._meta.concrete_fields:
+                if field.is_relation and field.name != owner:
+                    want(field.related_model, row.get(field.attname))
+    names = {
+        (model, pk): text
+        for model, ids in wanted.items()
+        for pk, text in _names(model, ids).items()
+    }
+
+    shown: dict[str, str | list[str]] = {}
+    for field in fields:
+        shown[capfirst(str(field.verbose_name))] = _field_text(
+            field, state["fields"].get(field.attname), names
+        )
+    for term_field in revised_terms(entry_model):
+        shown[capfirst(str(term_field.verbose_name))] = sorted(
+            names.get((term_field.related_model, pk), f"#{pk}")
+            for pk in state["terms"].get(term_field.name, [])
+        )
+    for name, (part_model, owner) in parts.items():
+        rows = sorted(
+            state["parts"].get(name, []), key=lambda row: (row.get("position", 0), row["id"])
+        )
+        shown[capfirst(str(part_model._meta.verbose_name_plural))] = [
+            _part_line(part_model, owner, row, names) for row in rows
+        ]
+    return shown
+
+
+def _part_line(part_model: type[models.Model], owner: str, row: dict, names: dict) -> str:
+    """One part as a line: an indicator's text; a citation's source, quote and locator; a
+    link's other entry and note."""
+    pieces = []
+    for field in part_model._meta.concrete_fields:
+        if field.name in {"id", owner, "position"} or not field.editable:
+            continue
+        value = row.get(field.attname)
+        if value in (None, ""):
+            continue
+        text = _field_text(field, value, names)
+        if field.name == "quote":
+            text = f"“{text}”"
+        elif field.name == "locator":
+            text = f"({text})"
+        pieces.append(text)
+    return " — ".join(pieces)
+
+
+def compare(entry_model: type[Entry], before: dict, after: dict) -> list[Change]:
+    """Every field and list that differs from ``before`` to ``after``, in form order."""
+    old, new = readable(entry_model, before), readable(entry_model, after)
+    return [
+        Change(label, old.get(label, "" if isinstance(value, str) else []), value)
+        for label, value in new.items()
+        if old.get(label) != value
+    ]

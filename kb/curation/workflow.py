@@ -1,0 +1,313 @@
+"""The editorial steps, one function each, shared by every path that takes them: the change
+form's buttons, the admin's list actions, imports and restores.
+
+Two promises rest here. Nothing becomes public unchecked: every step that publishes runs
+``publication_problems`` and refuses with the reasons. And a public page never disappears
+while someone works on it: changes to a public entry are a pending revision (its whole
+proposed state, see kb.models.revisions) until a reviewer publishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from kb.models import (
+    TRANSITIONS,
+    Entry,
+    ReviewComment,
+    Revision,
+    RevisionStatus,
+    Status,
+    StatusChange,
+    apply_state,
+    capture_state,
+    record_version,
+)
+from kb.models.revisions import about
+
+from .checks import Problem, failures, publication_problems, warnings
+from .notifications import notify, notify_reviewers
+
+User = AbstractBaseUser | AnonymousUser | None
+
+
+class Refused(Exception):
+    """A step that was not taken, with every reason in plain words."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+class _Undo(Exception):
+    pass
+
+
+@contextmanager
+def rehearsal() -> Iterator[None]:
+    """Run the block in a transaction that is always undone: nothing it writes is kept, and
+    nothing it would announce on commit (the page cache, downloads, email) happens.
+
+    Editing and previewing a pending revision use it: the proposed state is applied to the
+    live rows, the admin's own form (or the reader's page) works on them as usual, and the
+    result is read back before everything is rolled back.
+    """
+    try:
+        with transaction.atomic():
+            yield
+            raise _Undo
+    except _Undo:
+        pass
+
+
+def _user(user: User) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def first_author(entry: Entry) -> Any:
+    """Who created the entry (its first history record), or None."""
+    record = entry.history.order_by("history_date").first()
+    return record.history_user if record is not None else None
+
+
+def _site_link(path: str) -> str:
+    from django.conf import settings
+
+    return f"{settings.KB_SITE_URL}{path}"
+
+
+def _admin_link(entry: Entry) -> str:
+    return _site_link(f"/admin/kb/{type(entry)._meta.model_name}/{entry.pk}/change/")
+
+
+# --- the steps of an entry -----------------------------------------------------------------
+
+
+def take_step(
+    entry: Entry,
+    name: str,
+    user: User,
+    *,
+    comment: str = "",
+    note: str = "",
+    publishing: Collection[Entry] = (),
+) -> list[Problem]:
+    """Move ``entry`` one step along the workflow (the caller checked the user's role) and
+    save it; return the warnings a publication raised.
+
+    Raises WorkflowError if the step does not apply to the entry's status, and Refused if
+    the step needs a comment that is missing, or publishing fails a check (the entry is
+    then left as it was).
+    """
+    transition = TRANSITIONS[name]
+    comment = comment.strip()
+    if transition.needs_comment and not comment:
+        raise Refused([Problem(f"“{transition.label}” needs a comment: say why.")])
+    previous, first_published = entry.status, entry.published_at
+    with transaction.atomic():
+        entry.apply(name)  # WorkflowError if it does not apply
+        problems: list[Problem] = []
+        if entry.is_published:
+            problems = publication_problems(entry, publishing=publishing)
+            if failures(problems):
+                entry.status, entry.published_at = previous, first_published
+                raise Refused(failures(problems))
+        entry._change_reason = note or transition.label
+        entry.save()
+        reinstated = entry.is_published and previous in (Status.RETIRED, Status.WITHDRAWN)
+        if entry.is_published and not reinstated:
+            record_version(entry, note or transition.label)
+        if reinstated or entry.status in (Status.RETIRED, Status.WITHDRAWN):
+            StatusChange.objects.create(
+                **about(entry), status=entry.status, reason=comment, changed_by=_user(user)
+            )
+        if comment:
+            ReviewComment.objects.create(**about(entry), author=_user(user), text=comment)
+        _tell(entry, name, user, comment)
+    return warnings(problems)
+
+
+def _tell(entry: Entry, name: str, user: User, comment: str) -> None:
+    """Email the people a step concerns."""
+    label = f"{entry.public_id} {entry}"
+    if name == "send_to_review":
+        notify_reviewers(
+            f"{entry.public_id} awaits review",
+            f"“{label}” was sent to review.\n\n{_admin_link(entry)}\n",
+            besides=_user(user),
+        )
+    elif name == "return_to_draft":
+        notify(
+            [first_author(entry)],
+            f"Changes requested on {entry.public_id}",
+            f"A reviewer asked for changes to “{label}”:\n\n{comment}\n\n{_admin_link(entry)}\n",
+        )
+    elif name == "publish":
+        notify(
+            [first_author(entry)],
+            f"{entry.public_id} is published",
+            f"“{label}” is published: {_site_link(entry.get_absolute_url())}\n",
+        )
+
+
+# --- pending revisions ---------------------------------------------------------------------
+
+
+def open_revision(entry: Entry, *, for_update: bool = False) -> Revision | None:
+    """The entry's revision being edited or reviewed, if any (there is at most one)."""
+    revisions = Revision.objects.open().filter(**about(entry))
+    return (revisions.select_for_update() if for_update else revisions).first()
+
+
+def with_temporary_part_ids(proposed: dict, live: dict) -> dict:
+    """Give each part the live entry does not have a negative id of its own (kept across
+    edits, never a real row's), so that an edit form can name it again; see apply_state."""
+    live_ids = {name: {row["id"] for row in rows} for name, rows in live["parts"].items()}
+    lowest = min(
+        (row["id"] for rows in proposed["parts"].values() for row in rows if row["id"] < 0),
+        default=0,
+    )
+    for name, rows in proposed["parts"].items():
+        for row in rows:
+            if row["id"] not in live_ids[name] and row["id"] >= 0:
+                lowest -= 1
+                row["id"] = lowest
+    return proposed
+
+
+def record_proposal(
+    entry: Entry, revision: Revision | None, live: dict, proposed: dict, author: User, note: str
+) -> Revision | None:
+    """Keep ``proposed`` as the entry's pending revision (a new one, or ``revision``
+    updated). A proposal that changes nothing and has no revision yet is not kept: None."""
+    proposed = with_temporary_part_ids(proposed, live)
+    if revision is None:
+        if proposed == live:
+            return None
+        return Revision.objects.create(
+            **about(entry), proposed=proposed, based_on=live, note=note, author=_user(author)
+        )
+    revision.proposed = proposed
+    if note:
+        revision.note = note
+    revision.save()
+    return revision
+
+
+def propose_revision(
+    entry: Entry, *, author: User, note: str, edit: Callable[[Entry], None]
+) -> Revision | None:
+    """Record a change to a public entry as its pending revision, never touching the live
+    page: ``edit`` receives the entry as its pending revision has it (as live if there is
+    none) and changes it and its parts with the ordinary ORM (``save()``, ``.set()``,
+    creating, updating or deleting indicators, citations and links); all of it is rolled
+    back and kept as the pending revision, which then goes to review.
+
+    Returns the revision, or None if the change changes nothing.
+    """
+    with transaction.atomic():
+        entry = type(entry)._default_manager.select_for_update().get(pk=entry.pk)
+        revision = open_revision(entry, for_update=True)
+        live = capture_state(entry)
+        proposed: dict = {}
+        with rehearsal():
+            if revision is not None:
+                apply_state(entry, revision.proposed, keep_part_ids=True)
+            edit(entry)
+            proposed = capture_state(entry)
+        return record_proposal(entry, revision, live, proposed, author, note)
+
+
+def submit_revision(revision: Revision, user: User) -> None:
+    """Send a revision being edited to review, and tell the reviewers."""
+    if revision.status != RevisionStatus.DRAFT:
+        raise Refused([Problem("This revision is not being edited; it cannot be sent again.")])
+    revision.status = RevisionStatus.IN_REVIEW
+    revision.submitted_at = timezone.now()
+    revision.save()
+    entry = revision.entry
+    notify_reviewers(
+        f"A revision of {entry.public_id} awaits review",
+        f"A change to “{entry.public_id} {entry}” was sent to review"
+        + (f": {revision.note}" if revision.note else "")
+        + f".\n\n{_admin_link(entry)}\n",
+        besides=_user(user),
+    )
+
+
+def publish_revision(
+    revision: Revision, user: User, *, minor: bool = False, note: str = ""
+) -> list[Problem]:
+    """Make the revision the live entry, after the same checks as any publication; a
+    minor one (a typo, formatting) gets no new version number. Returns the warnings;
+    raises Refused (and changes nothing) if a check fails."""
+    if not revision.is_open:
+        raise Refused([Problem("This revision was already published or discarded.")])
+    with transaction.atomic():
+        entry = type(revision.entry)._default_manager.select_for_update().get(
+            pk=revision.entry.pk
+        )
+        note = note or revision.note or ("Correction" if minor else "Updated")
+        entry._change_reason = f"{'Minor correction' if minor else 'Published revision'}: {note}"
+        apply_state(entry, revision.proposed, keep_part_ids=False)
+        problems = publication_problems(entry) if entry.is_published else []
+        if failures(problems):
+            raise Refused(failures(problems))
+        if entry.is_published and not minor:
+            record_version(entry, note)
+        revision.status = RevisionStatus.PUBLISHED
+        revision.minor = minor
+        revision.decided_at = timezone.now()
+        revision.decided_by = _user(user)
+        revision.save()
+        notify(
+            [revision.author],
+            f"Your change to {entry.public_id} is published",
+            f"Your change to “{entry.public_id} {entry}” is published"
+            + (" as a minor correction" if minor else "")
+            + f": {_site_link(entry.get_absolute_url())}\n",
+        )
+    return warnings(problems)
+
+
+def request_revision_changes(revision: Revision, user: User, comment: str) -> None:
+    """Send a revision in review back to its author with a comment saying what to change."""
+    comment = comment.strip()
+    if not comment:
+        raise Refused([Problem("“Request changes” needs a comment: say what to change.")])
+    if revision.status != RevisionStatus.IN_REVIEW:
+        raise Refused([Problem("Only a revision in review can be sent back.")])
+    with transaction.atomic():
+        revision.status = RevisionStatus.DRAFT
+        revision.save()
+        entry = revision.entry
+        ReviewComment.objects.create(
+            **about(entry), revision=revision, author=_user(user), text=comment
+        )
+        notify(
+            [revision.author],
+            f"Changes requested on your revision of {entry.public_id}",
+            f"A reviewer asked for changes to your revision of “{entry.public_id} {entry}”:"
+            f"\n\n{comment}\n\n{_admin_link(entry)}\n",
+        )
+
+
+def discard_revision(revision: Revision, user: User, comment: str = "") -> None:
+    """Drop a pending revision: the live entry stays as it is."""
+    if not revision.is_open:
+        raise Refused([Problem("This revision was already published or discarded.")])
+    with transaction.atomic():
+        revision.status = RevisionStatus.DISCARDED
+        revision.decided_at = timezone.now()
+        revision.decided_by = _user(user)
+        revision.save()
+        if comment.strip():
+            ReviewComment.objects.create(
+                **about(revision.entry), revision=revision, author=_user(user), text=comment
+            )

@@ -1,0 +1,118 @@
+"""The review queue on the admin's front page: everything that waits for a reviewer, oldest
+first, with who sent it and where to read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Min
+from django.urls import reverse
+
+from kb.models import Countermeasure, Entry, Revision, RevisionStatus, Source, Status, Tactic
+from kb.models.suggestions import Suggestion
+
+from .diffs import compare
+from .workflow import first_author
+
+ENTRY_MODELS: tuple[type[Entry], ...] = (Tactic, Countermeasure, Source)
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """One thing in the queue."""
+
+    kind: str
+    title: str
+    sent_by: str
+    sent_at: datetime
+    url: str
+    changes: tuple[str, ...] = ()
+
+
+def _name(user) -> str:
+    if user is None:
+        return "someone"
+    return user.get_full_name() or user.get_username()
+
+
+def _admin_url(entry: Entry, page: str = "change") -> str:
+    meta = type(entry)._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{page}", args=[entry.pk])
+
+
+def _new_entries(model: type[Entry]) -> list[Awaiting]:
+    """Entries never published that were sent to review: when they were (their first
+    record in review since they were last a draft) and by whom."""
+    entries = list(model.objects.filter(status=Status.IN_REVIEW))
+    if not entries:
+        return []
+    sent = dict(
+        model.history.filter(id__in=[e.pk for e in entries], status=Status.IN_REVIEW)
+        .values("id")
+        .annotate(at=Min("history_date"))
+        .values_list("id", "at")
+    )
+    senders = {
+        record.id: record.history_user
+        for record in model.history.filter(id__in=[e.pk for e in entries], status=Status.IN_REVIEW)
+        .select_related("history_user")
+        .order_by("-history_date")
+    }
+    label = f"New {model._meta.verbose_name}"
+    return [
+        Awaiting(
+            label,
+            f"{entry.public_id} {entry}",
+            _name(senders.get(entry.pk) or first_author(entry)),
+            sent.get(entry.pk) or entry.updated_at,
+            _admin_url(entry),
+        )
+        for entry in entries
+    ]
+
+
+def _revisions() -> list[Awaiting]:
+    revisions = Revision.objects.filter(status=RevisionStatus.IN_REVIEW).select_related(
+        "author", "tactic", "countermeasure", "source"
+    )
+    return [
+        Awaiting(
+            f"Change to a {type(revision.entry)._meta.verbose_name}",
+            f"{revision.entry.public_id} {revision.entry}",
+            _name(revision.author),
+            revision.submitted_at or revision.updated_at,
+            _admin_url(revision.entry, "revision"),
+            tuple(
+                change.label
+                for change in compare(type(revision.entry), revision.based_on, revision.proposed)
+            ),
+        )
+        for revision in revisions
+    ]
+
+
+def _suggestions() -> list[Awaiting]:
+    return [
+        Awaiting(
+            "Suggestion",
+            str(suggestion),
+            "a reader",
+            suggestion.created_at,
+            reverse("admin:kb_suggestion_change", args=[suggestion.pk]),
+        )
+        for suggestion in Suggestion.objects.awaiting_review()
+    ]
+
+
+def review_queue(user: AbstractBaseUser | AnonymousUser) -> list[Awaiting]:
+    """What waits for ``user`` to review, oldest first: empty for anyone who reviews
+    nothing."""
+    queue: list[Awaiting] = []
+    for model in ENTRY_MODELS:
+        if user.has_perm(model.review_permission()):
+            queue += _new_entries(model)
+    if user.has_perm(Tactic.review_permission()):
+        queue += _revisions() + _suggestions()
+    return sorted(queue, key=lambda awaiting: awaiting.sent_at)

@@ -16,7 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 
 from kb.curation.admin.imports import CountermeasureImportMixin, TacticImportMixin
 from kb.curation.restore import parts_moment, restore_parts
@@ -84,6 +85,16 @@ def transition_action(name: str):
     return action
 
 
+def never_deleted(entries: list[Entry]) -> str:
+    """Why entries that were ever public are not deleted, and what to do instead."""
+    names = ", ".join(entry.public_id for entry in entries)
+    return (
+        f"{names} {'was' if len(entries) == 1 else 'were'} published, so nothing was deleted: "
+        "links to a published entry must keep working. Withdraw it instead (the Withdraw "
+        "button under its form); its page stays and says why."
+    )
+
+
 #: The steps offered as list actions: those that need a comment are on the change form.
 LIST_ACTIONS = [name for name, step in TRANSITIONS.items() if not step.needs_comment]
 
@@ -131,17 +142,29 @@ class EntryAdmin(RevisionAdminMixin):
     def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
         return super().has_change_permission(request, obj) and editable(request, obj)
 
-    def get_deleted_objects(self, objs, request: HttpRequest):
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
         """An entry that was ever public is never deleted (links to it must keep working):
-        the confirmation page lists it as protected, with what to do instead."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        kept = [
-            f"{entry.public_id} “{entry}” was published: withdraw it instead, and its page "
-            "will say why."
-            for entry in objs
-            if entry.was_published
-        ]
-        return deleted, counts, perms_needed, [*protected, *kept]
+        the admin says so, and what to do instead."""
+        entry = self.get_object(request, unquote(object_id))
+        if entry is not None and entry.was_published:
+            self.message_user(request, never_deleted([entry]), messages.ERROR)
+            return redirect(reverse(self._admin_name("change"), args=[entry.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete_selected, name, description = actions["delete_selected"]
+
+            def delete_unpublished(modeladmin, request, queryset):
+                once_public = [entry for entry in queryset if entry.was_published]
+                if once_public:
+                    modeladmin.message_user(request, never_deleted(once_public), messages.ERROR)
+                    return None
+                return delete_selected(modeladmin, request, queryset)
+
+            actions["delete_selected"] = (delete_unpublished, name, description)
+        return actions
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         status_source = obj if obj is not None else self.model()

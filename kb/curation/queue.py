@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Min
 from django.urls import reverse
 
@@ -106,7 +106,7 @@ def _suggestions() -> list[Awaiting]:
     ]
 
 
-def review_queue(user: AbstractBaseUser | AnonymousUser) -> list[Awaiting]:
+def review_queue(user: User | AnonymousUser) -> list[Awaiting]:
     """What waits for ``user`` to review, oldest first: empty for anyone who reviews
     nothing."""
     queue: list[Awaiting] = []

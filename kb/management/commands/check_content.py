@@ -27,14 +27,16 @@ class Command(BaseCommand):
             entries = model.objects.all() if options["all"] else model.objects.published()
             for entry in entries.order_by("public_id").iterator(chunk_size=500):
                 checked += 1
+                title = entry.title if isinstance(entry, Source) else entry.name
+                name = f"{entry.public_id} {title}"
                 problems = publication_problems(entry)
                 for problem in failures(problems):
                     failed += 1
-                    self.stdout.write(f"{entry.public_id} {entry}: {problem}")
+                    self.stdout.write(f"{name}: {problem}")
                 for problem in warnings(problems):
                     warned += 1
                     if options["warnings"]:
-                        self.stdout.write(f"{entry.public_id} {entry} (warning): {problem}")
+                        self.stdout.write(f"{name} (warning): {problem}")
         self.stdout.write(
             f"Checked {checked} entries: {failed} failures, {warned} warnings"
             + ("" if options["warnings"] else " (--warnings lists them)")

@@ -103,7 +103,8 @@ PERMISSIONS_POLICY = [
 ]  # fmt: skip
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose admin.site asks for a second factor (kb/curation/accounts/).
+    "kb.curation.accounts.apps.CurationAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -121,6 +122,10 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    # The second factor of staff sign-ins: authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kb",
 ]
 
@@ -141,6 +146,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether the session signed in with its second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Nothing under /admin/ but the sign-in without it (kb/curation/accounts/middleware.py).
+    "kb.curation.accounts.middleware.SecondFactorRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -276,6 +285,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "kb.curation.sign_in.PairAndAddressLimits"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+
+def _totp_issuer(device: object) -> str:
+    """The name authenticator apps show above a staff account's codes: the site's."""
+    return KB_SITE_NAME
+
+
+# Every staff sign-in takes a second factor after the password (django-otp; docs/curation.md
+# "Signing in"): a code from an authenticator app, or a recovery code. A wrong code counts as
+# a failed sign-in above; each device also makes the next try wait 1, 2, 4... seconds after
+# wrong codes in a row (this factor times a power of two), whichever address they come from.
+OTP_TOTP_ISSUER = _totp_issuer
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 1
+# How long a link to set a password (a new editor's, or one a superuser sends) works.
+PASSWORD_RESET_TIMEOUT = env_int("KB_PASSWORD_LINK_DAYS", 3) * 24 * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,7 +4,9 @@ The data factories are in tests/factories.py; a test builds exactly the records 
 about. The personas are signed-in (or anonymous) clients, one per kind of person the site
 serves: ``reader`` (anonymous), ``staff_client`` (staff without a role), ``contributor`` and
 ``reviewer`` (the editorial roles of migration 0008), and pytest-django's ``admin_client``
-(a superuser, the only one who may manage users).
+(a superuser, the only one who may manage users). Staff personas are signed in with both
+factors, as the admin demands (``signed_in``): an authenticator app and a session verified
+by it, as django-otp leaves one after a right code.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kb.models import (
     Actor,
@@ -56,6 +61,34 @@ def downloads_of_this_test(settings, tmp_path):
 # --- personas ------------------------------------------------------------------------------
 
 
+def authenticator(user: User) -> TOTPDevice:
+    """``user``'s authenticator app (a confirmed TOTP device), enrolled now if need be."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def authenticator_code(device: TOTPDevice) -> str:
+    """The code ``device``'s app shows now (django-otp's own TOTP), or the next one if this
+    one was used already: a code signs in once, and the next is within the tolerance."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = device.t0 + (device.last_t + 1 - device.drift) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def signed_in(user: User, client: Client | None = None) -> Client:
+    """``client`` (a new one by default) signed in as ``user`` with both factors: the
+    session is verified by the user's authenticator, as ``django_otp.login`` leaves it."""
+    client = client or Client()
+    device = authenticator(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def reader() -> Client:
     """An anonymous reader."""
@@ -66,9 +99,7 @@ def reader() -> Client:
 def staff_client(django_user_model) -> Client:
     """A logged-in editor without superuser rights: may preview drafts on the site."""
     user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(user)
 
 
 def member_of(group: str, django_user_model) -> Client:
@@ -76,9 +107,7 @@ def member_of(group: str, django_user_model) -> Client:
     whose username is the group's name in lower case."""
     user = django_user_model.objects.create_user(group.lower(), password="x", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(user)
 
 
 @pytest.fixture
@@ -91,6 +120,12 @@ def contributor(django_user_model) -> Client:
 def reviewer(django_user_model) -> Client:
     """A signed-in reviewer: also publishes, returns to draft, retires and deletes."""
     return member_of("Reviewers", django_user_model)
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    """pytest-django's superuser (``admin_user``), signed in with both factors."""
+    return signed_in(admin_user)
 
 
 # --- content ---------------------------------------------------------------------------------

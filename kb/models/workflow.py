@@ -197,8 +197,9 @@ def reserve_public_id(public_id: str) -> None:
 
 def may_preview(user: User | AnonymousUser, model: type[models.Model]) -> bool:
     """Whether ``user`` may see entries of ``model`` that are not public: staff with the
-    permission to view (or change) them in the admin, as the admin itself decides."""
-    if not (user.is_active and user.is_staff):
+    permission to view (or change) them in the admin, as the admin itself decides, signed
+    in with their second factor (django-otp's ``is_verified``; the password alone is not)."""
+    if not (user.is_active and user.is_staff and getattr(user, "is_verified", lambda: False)()):
         return False
     app, name = model._meta.app_label, model._meta.model_name
     return user.has_perm(f"{app}.view_{name}") or user.has_perm(f"{app}.change_{name}")

@@ -9,22 +9,30 @@ import re
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Browser, Page, expect
 
+from ..conftest import authenticator, authenticator_code
 from .screens import DESKTOP, screenshot
 
 NAME = "Fake modelling agency websites"
 
 
 def staff(username: str, group: str) -> None:
+    """A staff user in ``group``, with an authenticator app (which ``sign_in`` reads)."""
     user = User.objects.create_user(username, password="a long pass phrase", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
+    authenticator(user)
 
 
 def sign_in(browser: Browser, site: str, username: str) -> Page:
+    """A new browser tab signed in as ``username`` through the admin's sign-in: the
+    password, then the code their authenticator app shows now."""
     page = browser.new_context(base_url=site, viewport=DESKTOP).new_page()
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("a long pass phrase")
     page.get_by_role("button", name="Log in").click()
+    code = authenticator_code(authenticator(User.objects.get(username=username)))
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     return page
 

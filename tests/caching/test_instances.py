@@ -17,6 +17,7 @@ import pytest
 from bench.gunicorn import gunicorn
 from kb.models import Stage, Status
 
+from ..conftest import authenticator, authenticator_code
 from ..factories import make_tactic, make_term
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,14 +38,16 @@ class Instance:
 
 
 class Editor:
-    """An admin signed in to one instance, with its own cookies."""
+    """An admin signed in to one instance, with its own cookies: the password, then the code
+    from their authenticator app."""
 
-    def __init__(self, instance: Instance, username: str) -> None:
+    def __init__(self, instance: Instance, user) -> None:
         self.instance = instance
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
-        self.post("/admin/login/?next=/admin/", {"username": username, "password": PASSWORD})
+        self.post("/admin/login/?next=/admin/", {"username": user.username, "password": PASSWORD})
+        self.post("/admin/sign-in/code/", {"code": authenticator_code(authenticator(user))})
 
     def post(self, path: str, data: dict) -> str:
         form = self.opener.open(self.instance.url + path, timeout=10).read().decode()
@@ -87,7 +90,7 @@ def stage_count(page: str, stage: Stage) -> int:
 
 
 def test_a_change_through_one_instance_is_served_at_once_by_the_other(instances, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
     stage = make_term(Stage, "Recruitment")
     make_tactic("Lantern signals", stages=[stage])
     waiting = make_tactic("Hidden beacon", stages=[stage], status=Status.IN_REVIEW)
@@ -100,7 +103,7 @@ def test_a_change_through_one_instance_is_served_at_once_by_the_other(instances,
     assert stage_count(before, stage) == 1
     assert "Hidden beacon" not in second.get(f"/tactics/?stage={stage.slug}")
 
-    Editor(first, "editor").post(
+    Editor(first, editor).post(
         "/admin/kb/tactic/", {"action": "publish", "_selected_action": [waiting.pk]}
     )
 

@@ -78,13 +78,12 @@ def previewer(django_user_model):
     """Staff who may view tactics in the admin, and so preview drafts (a permission of its
     own: these tests empty the database, roles included, between tests)."""
     from django.contrib.auth.models import Permission
-    from django.test import Client
+
+    from ..conftest import signed_in
 
     user = django_user_model.objects.create_user("previewer", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_tactic"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(user)
 
 
 def test_staff_are_never_served_cached_pages(reader, previewer):

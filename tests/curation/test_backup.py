@@ -13,7 +13,6 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.test import Client
 
 from kb.curation.backup import NOT_CONTENT, backed_up_models
 from kb.models import (
@@ -26,6 +25,7 @@ from kb.models import (
     Tactic,
 )
 
+from ..conftest import signed_in
 from ..databases import empty_database, manage_ok, suite_vendor
 from ..factories import cite, make_countermeasure, make_source, make_tactic, publish_change
 from .forms import admin_form
@@ -55,8 +55,7 @@ def knowledge_base(terms, django_user_model) -> Tactic:
     make_tactic("Unfinished idea", status=Status.DRAFT, category=terms["category"])
     SynonymGroup.objects.create(terms="gps, location tracking", note="Same thing.")
 
-    admin = Client()
-    admin.force_login(reviewer)
+    admin = signed_in(reviewer)
     published = admin.post(
         f"/admin/kb/tactic/{tactic.pk}/change/", admin_form(tactic, _transition="publish")
     )

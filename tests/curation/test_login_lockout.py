@@ -1,4 +1,5 @@
-"""Failed admin logins are counted, and repeated failures lock the sign-in out."""
+"""Failed admin logins are counted, and repeated failures lock the sign-in out. (Wrong
+second-factor codes count too: tests/curation/test_two_factor.py.)"""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from ..conftest import authenticator, authenticator_code
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", password="correct horse", is_staff=True)
+    """Staff with an authenticator app: the right password leads to the code."""
+    user = django_user_model.objects.create_user("editor", password="correct horse", is_staff=True)
+    authenticator(user)
+    return user
 
 
 def sign_in(client: Client, password: str, address: str = "203.0.113.5"):
@@ -39,17 +45,21 @@ def test_repeated_failures_lock_the_sign_in_out_even_with_the_right_password(edi
 def test_a_lockout_is_for_that_user_from_that_address_only(editor):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(Client(), "wrong", address="203.0.113.5")
-    # The editor, from their own address, can still sign in.
+    # The editor, from their own address, can still sign in (on to the code).
     response = sign_in(Client(), "correct horse", address="198.51.100.7")
-    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert response.status_code == 302 and response["Location"] == "/admin/sign-in/code/"
 
 
 def test_a_success_before_the_limit_clears_the_count(editor):
+    """A success is the whole sign-in: the password and then the code."""
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         sign_in(client, "wrong")
     assert sign_in(client, "correct horse").status_code == 302
-    client.logout()
+    code = authenticator_code(authenticator(editor))
+    signed_in = client.post("/admin/sign-in/code/", {"code": code}, REMOTE_ADDR="203.0.113.5")
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
+    client.post("/admin/logout/")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         sign_in(client, "wrong")
     assert sign_in(client, "correct horse").status_code == 302

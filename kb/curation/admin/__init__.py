@@ -7,7 +7,7 @@ review step, and every change of status is written to the admin's history.
 
 from django.contrib import admin
 
-from . import entries, evidence, sources, suggestions, vocabularies  # noqa: F401  (each registers its admin classes)
+from . import accounts, entries, evidence, sources, suggestions, vocabularies  # noqa: F401  (each registers its admin classes)
 
 admin.site.site_header = "Knowledge base curation"
 admin.site.site_title = "kb admin"

@@ -7,6 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 
 DEMO_USERNAME = "admin"
+SECOND_FACTOR = (
+    "After the password, the admin asks for a code from an authenticator app: at the first "
+    "sign-in it shows a QR code (and the key, to type in) to set one up, then ten recovery "
+    "codes. Lost it? `.venv/bin/python manage.py reset_two_factor NAME`."
+)
 
 
 class Command(BaseCommand):
@@ -25,6 +30,7 @@ class Command(BaseCommand):
                 f"Admin: {admin_url} (log in with your superuser; reset a password with "
                 "`.venv/bin/python manage.py changepassword NAME`)"
             )
+            self.stdout.write(SECOND_FACTOR)
             return
         password = secrets.token_urlsafe(12)
         users.create_superuser(DEMO_USERNAME, email="", password=password)
@@ -34,3 +40,4 @@ class Command(BaseCommand):
                 "(local demo account, created now; this password is shown only once)"
             )
         )
+        self.stdout.write(SECOND_FACTOR)

@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from kb.curation.imports.resources import revision_proposer
 from kb.downloads.build import build_downloads
 from kb.models import (
     Category,
@@ -24,6 +23,8 @@ from kb.models import (
     Countermeasure,
     Indicator,
     PublicIdCounter,
+    Revision,
+    RevisionStatus,
     Source,
     Stage,
     Status,
@@ -241,7 +242,9 @@ def test_a_draft_named_by_id_is_changed_in_place_with_history(contributor, recru
     assert LogEntry.objects.get(object_id=str(draft.pk)).action_flag == CHANGE
 
 
-def test_an_entry_past_draft_is_never_changed_live(contributor, recruitment):
+def test_an_entry_past_draft_gets_a_pending_revision_and_is_never_changed_live(
+    contributor, recruitment
+):
     published = make_tactic("Sextortion", category=recruitment)
     in_review = make_tactic("Grooming", status=Status.IN_REVIEW, category=recruitment)
     content = csv_file(
@@ -254,21 +257,50 @@ def test_an_entry_past_draft_is_never_changed_live(contributor, recruitment):
     before = database_state()
 
     previewed = preview(contributor, content)
-    confirm(contributor, previewed)
 
+    assert rows_of(previewed) == [
+        (2, "proposed", f"summary; {published.public_id} is published: the change becomes its "
+                        "pending revision, to be sent to review"),
+        (3, "unchanged", ""),
+    ]  # fmt: skip
+    assert database_state() == before  # not even a revision yet
+    confirm(contributor, previewed)
     published.refresh_from_db()
-    assert published.summary == f"Summary of {published.name}."
-    assert published.status == Status.PUBLISHED
-    if revision_proposer() is None:
-        assert rows_of(previewed) == [
-            (2, "rejected", f"{published.public_id} is published; importing changes to "
-                            "published entries is not available yet (it would change: summary)"),
-            (3, "unchanged", ""),
-        ]  # fmt: skip
-        assert database_state() == before
-    else:
-        assert rows_of(previewed)[0][:2] == (2, "proposed")
-        assert rows_of(previewed)[1] == (3, "unchanged", "")
+    assert (published.summary, published.status) == ("Summary of Sextortion.", Status.PUBLISHED)
+    (revision,) = Revision.objects.all()
+    assert revision.entry == published
+    assert revision.proposed["fields"]["summary"] == "Changed."
+    assert revision.based_on["fields"]["summary"] == "Summary of Sextortion."
+    assert (revision.status, revision.note, revision.author.username) == (
+        RevisionStatus.DRAFT, "Imported from tactics.csv", "contributors",
+    )  # fmt: skip
+    log = LogEntry.objects.get(object_id=str(published.pk))
+    assert log.change_message == "Imported from tactics.csv: pending revision: summary, " + (
+        f"{published.public_id} is published: the change becomes its pending revision, to be "
+        "sent to review"
+    )
+
+
+def test_a_second_import_updates_the_open_revision_and_an_unchanged_row_leaves_it(
+    reviewer, recruitment
+):
+    published = make_tactic("Sextortion", category=recruitment)
+    control = make_term(Category, "Control")
+
+    def import_row(**cells: str) -> tuple:
+        row = tactic_row(id=published.public_id, name="Sextortion", summary="One.", **cells)
+        previewed = preview(reviewer, csv_file(TACTIC_HEADER, row))
+        confirm(reviewer, previewed)
+        return rows_of(previewed)[0]
+
+    assert import_row(category="recruitment")[2].startswith("summary; ")
+    # Compared with the pending revision, not the live entry: only the category is new.
+    assert import_row(category="control")[2].startswith("category; ")
+    (revision,) = Revision.objects.all()
+    assert revision.proposed["fields"]["summary"] == "One."
+    assert revision.proposed["fields"]["category_id"] == control.pk
+    assert import_row(category="control") == (2, "unchanged", "")
+    assert Revision.objects.get().updated_at == revision.updated_at
 
 
 def test_a_status_column_is_ignored_and_the_preview_says_so(contributor, recruitment):
@@ -333,6 +365,23 @@ def test_citation_rows_add_quotes_to_drafts_by_entry_and_source_id(contributor, 
     assert {c.history_change_reason for c in Citation.history.all()} >= {
         "Imported from citations.csv"
     }
+
+
+def test_a_citation_row_for_a_published_tactic_is_proposed_not_added_live(contributor):
+    published = make_tactic("Lure")
+    source = make_source()
+    content = csv_file(
+        ["entry", "source", "quote", "locator"],
+        [published.public_id, source.public_id, "A new quote.", "p. 2"],
+    )
+    previewed = preview(contributor, content, "citations.csv")
+    assert rows_of(previewed)[0][:2] == (2, "proposed")
+    confirm(contributor, previewed)
+    assert not published.citations.exists()
+    (revision,) = Revision.objects.all()
+    assert [(c["quote"], c["locator"]) for c in revision.proposed["parts"]["citations"]] == [
+        ("A new quote.", "p. 2")
+    ]
 
 
 def test_countermeasure_link_rows_link_a_draft_countermeasure_to_tactics(reviewer):
@@ -423,18 +472,19 @@ def test_an_edited_download_loads_back_with_exactly_the_edited_cell(contributor,
     assert outcomes[1] == (3, "unchanged", "")
     assert outcomes[2] == (4, "created", "a new draft; its ID is given when the import is "
                                          "confirmed")  # fmt: skip
-    if revision_proposer() is None:
-        assert outcomes[0] == (
-            2, "rejected", f"{lure.public_id} is published; importing changes to published "
-                           "entries is not available yet (it would change: summary)",
-        )  # fmt: skip
-    else:
-        assert outcomes[0][:2] == (2, "proposed")
-        assert outcomes[0][2].startswith("summary; ")
+    assert outcomes[0][:2] == (2, "proposed")
+    assert outcomes[0][2].startswith("summary; ")
     confirm(contributor, previewed)
     lure.refresh_from_db()
     assert (lure.summary, lure.updated_at) == (before.summary, before.updated_at)
     assert Tactic.objects.get(name="Brand new").status == Status.DRAFT
+    # The pending revision holds exactly that change: nothing else differs from the live
+    # entry (terms, indicators, citations and links included).
+    (revision,) = Revision.objects.all()
+    proposed, live = revision.proposed, revision.based_on
+    assert {k for k in live["fields"] if proposed["fields"][k] != live["fields"][k]} == {"summary"}
+    assert proposed["fields"]["summary"] == "An edited summary."
+    assert (proposed["terms"], proposed["parts"]) == (live["terms"], live["parts"])
 
 
 # --- files refused ------------------------------------------------------------------------

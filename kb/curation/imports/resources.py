@@ -6,10 +6,10 @@ The promises an import keeps (docs/curation.md, "Importing from a spreadsheet"):
   ID that is not in the knowledge base is refused, since IDs are permanent and handed out
   here: creating it under a new ID would give a second copy on every later import;
 - a row naming a draft edits it in place, with its history;
-- a row naming an entry past draft (in review, published, retired...) never changes the
-  live entry: it becomes the entry's **pending revision** through
-  ``kb.curation.revisions.propose_revision``, which goes to review; until that function
-  exists, such a row is refused when it would change anything;
+- a row naming an entry past draft (in review, published, retired, withdrawn) never
+  changes the live entry: it becomes the entry's **pending revision** through
+  ``kb.curation.workflow.propose_revision`` (a new one, or the open one updated), which its
+  author then sends to review as any other;
 - nothing is published, whatever the file says (a status column is ignored);
 - vocabulary terms are found by name or slug and never created; an unknown one refuses
   the row, and so does any other problem, with the reason in plain words.
@@ -21,7 +21,6 @@ row updated in the same transaction (``allocate_public_id``), so a preview burns
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,6 +38,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
 
+from kb.curation.workflow import propose_revision
 from kb.models import (
     Actor,
     Category,
@@ -165,16 +165,6 @@ class FileRefused(Exception):
 class NothingToPropose(Exception):
     """Raised inside a revision's edit when the row changes nothing in it, so that no
     revision is proposed."""
-
-
-def revision_proposer() -> Callable[..., Any] | None:
-    """``kb.curation.revisions.propose_revision`` (pending revisions of entries past draft),
-    or None while the knowledge base has none."""
-    try:
-        module = importlib.import_module("kb.curation.revisions")
-    except ImportError:
-        return None
-    return getattr(module, "propose_revision", None)
 
 
 @dataclass(frozen=True)
@@ -552,20 +542,6 @@ class SpreadsheetResource(resources.Resource):
                 edit.apply(entry)
             self._record(entry, changed, Outcome.CHANGED, row)
             return
-        status = entry.get_status_display().lower()
-        propose = revision_proposer()
-        if propose is None:
-            changed = edit.differences(entry)
-            if changed:
-                raise Rejected(
-                    _(
-                        "%(id)s is %(status)s; importing changes to %(status)s entries is "
-                        "not available yet (it would change: %(changes)s)"
-                    )
-                    % {"id": entry.public_id, "status": status, "changes": ", ".join(changed)}
-                )
-            self._record(entry, [], Outcome.PROPOSED, row)
-            return
         captured: list[str] = []
 
         def revise(revised: Entry) -> None:
@@ -577,14 +553,17 @@ class SpreadsheetResource(resources.Resource):
 
         try:
             with transaction.atomic():
-                propose(entry, author=run.user, note=run.note, edit=revise)
-        except NothingToPropose:
+                propose_revision(entry, author=run.user, note=run.note, edit=revise)
+        except NothingToPropose:  # no revision is opened (or touched) for nothing
             pass
         self._record(entry, captured, Outcome.PROPOSED, row)
         if captured:
             row.details.append(
-                _("%(id)s is %(status)s: this becomes its pending revision, for review")
-                % {"id": entry.public_id, "status": status}
+                _(
+                    "%(id)s is %(status)s: the change becomes its pending revision, to be "
+                    "sent to review"
+                )
+                % {"id": entry.public_id, "status": entry.get_status_display().lower()}
             )
 
     def _record(self, entry: Entry, changed: list[str], outcome: Outcome, row: ImportRow) -> None:

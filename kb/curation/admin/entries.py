@@ -34,6 +34,7 @@ from kb.models import (
 )
 
 from .evidence import QuoteCheckInline
+from .history import HistoryAdminMixin
 from .revising import NEEDS_COMMENT, TRANSITION_FIELD, RevisionAdminMixin
 
 
@@ -122,17 +123,16 @@ class EntryForm(forms.ModelForm):
         return cleaned
 
 
-class EntryAdmin(RevisionAdminMixin):
+class EntryAdmin(HistoryAdminMixin, RevisionAdminMixin):
     """Shared admin for tactics, countermeasures and sources: workflow, IDs, timestamps,
-    and full history (who changed what and when, with diffs and restore). Changes to a
-    public entry are pending revisions (RevisionAdminMixin)."""
+    and full history (one row per save, with diffs and restore: HistoryAdminMixin).
+    Changes to a public entry are pending revisions (RevisionAdminMixin)."""
 
     form = EntryForm
     change_form_template = "admin/kb/entry_change_form.html"
     actions = [transition_action(name) for name in LIST_ACTIONS]
     list_filter: tuple[str, ...] = ("status",)
     readonly_fields = ("public_id", "status", "published_at", "created_at", "updated_at")
-    history_list_display = ["status", "history_change_reason"]
     list_per_page = 50
 
     def has_review_permission(self, request: HttpRequest) -> bool:

@@ -105,7 +105,7 @@ class EditorsUserAdmin(UserAdmin):
             if not user.email:
                 self.message_user(
                     request,
-                    _("%(user)s has no email address: add one first.") % {"user": user},
+                    _("No email address for %(user)s: add one first.") % {"user": user},
                     messages.WARNING,
                 )
                 continue

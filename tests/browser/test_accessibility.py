@@ -30,6 +30,9 @@ PAGES = [
     "/handout/?ids=TT-0003,TT-0008",
     "/whats-new/",
     "/downloads/",
+    "/suggest/",
+    "/suggest/?about=TT-0003",
+    "/suggest/thanks/",
     "/api/docs/",
     "/no-such-page/",
 ]

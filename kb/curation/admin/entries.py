@@ -35,6 +35,7 @@ from kb.models import (
 
 from .evidence import QuoteCheckInline
 from .history import HistoryAdminMixin
+from .quick_add import QuickAddMixin
 from .revising import NEEDS_COMMENT, TRANSITION_FIELD, RevisionAdminMixin
 
 
@@ -316,7 +317,7 @@ class CountermeasureMitigationInline(EntryPartInline, admin.TabularInline):
 
 # TacticImportMixin: spreadsheet imports (kb/curation/admin/imports.py).
 @admin.register(Tactic)
-class TacticAdmin(TacticImportMixin, EntryAdmin):
+class TacticAdmin(QuickAddMixin, TacticImportMixin, EntryAdmin):
     list_display = ("public_id", "name", "category", "status", "updated_at")
     list_display_links = ("public_id", "name")
     list_filter = ("status", "category", "stages", "technologies", "platforms", "target_groups")

@@ -212,6 +212,13 @@ def test_a_code_from_the_app_signs_in_and_goes_where_the_user_was_going(carla):
     assert client.get("/admin/kb/tactic/").status_code == 200
 
 
+def test_a_password_given_in_a_signed_in_browser_signs_its_user_out(carla, admin_user):
+    client = signed_in(admin_user)
+    assert give_password(client, "carla")["Location"] == CODE_STEP
+    assert SESSION_KEY not in client.session and DEVICE_ID_SESSION_KEY not in client.session
+    assert sent_to_sign_in(client.get("/admin/"))
+
+
 def test_a_code_signs_in_once(carla):
     code = authenticator_code(authenticator(carla))
     first, second = Client(), Client()

@@ -26,13 +26,13 @@ import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -193,11 +193,13 @@ class PendingSignIn:
 
 
 def begin_sign_in(request: HttpRequest, user: User, next_url: str) -> None:
-    """Remember that ``user`` gave the right password, without signing them in. The session
-    gets a new key (as a sign-in does), so that a session someone planted is not the one
-    that later signs in."""
-    request.session.cycle_key()
-    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    """Remember that ``user`` gave the right password, without signing them in. Whoever was
+    signed in with this session is signed out, and the session gets a new key (as a sign-in
+    does), so that a session someone planted is not the one that later signs in."""
+    if SESSION_KEY in request.session:
+        auth.logout(request)
+    else:
+        request.session.cycle_key()
     request.session[PENDING_SESSION_KEY] = {
         "user": user.pk,
         "backend": getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[-1]),

@@ -19,12 +19,15 @@ from django.utils import timezone
 
 from kb.models import (
     TRANSITIONS,
+    Countermeasure,
     Entry,
     ReviewComment,
     Revision,
     RevisionStatus,
+    Source,
     Status,
     StatusChange,
+    Tactic,
     apply_state,
     capture_state,
     record_version,
@@ -99,11 +102,16 @@ def take_step(
     publishing: Collection[Entry] = (),
 ) -> list[Problem]:
     """Move ``entry`` one step along the workflow (the caller checked the user's role) and
-    save it; return the warnings a publication raised.
+    save it; return the warnings a publication raised, and what went with it.
+
+    A tactic or countermeasure takes the sources it cites along: sending it to review sends
+    its draft sources too, and publishing it publishes those in review that pass their own
+    checks ("published in the same step"), so that a reviewer never publishes an entry
+    whose references readers cannot see.
 
     Raises WorkflowError if the step does not apply to the entry's status, and Refused if
-    the step needs a comment that is missing, or publishing fails a check (the entry is
-    then left as it was).
+    the step needs a comment that is missing, or publishing fails a check (nothing is
+    changed then, the sources included).
     """
     transition = TRANSITIONS[name]
     comment = comment.strip()
@@ -113,8 +121,9 @@ def take_step(
     with transaction.atomic():
         entry.apply(name)  # WorkflowError if it does not apply
         problems: list[Problem] = []
+        companions = _cited_sources_along(entry, name, user, note)
         if entry.is_published:
-            problems = publication_problems(entry, publishing=publishing)
+            problems = publication_problems(entry, publishing=[*publishing, *companions])
             if failures(problems):
                 entry.status, entry.published_at = previous, first_published
                 raise Refused(failures(problems))
@@ -130,7 +139,31 @@ def take_step(
         if comment:
             ReviewComment.objects.create(**about(entry), author=_user(user), text=comment)
         _tell(entry, name, user, comment)
-    return warnings(problems)
+    along = [
+        Problem(
+            f"With it, {source.public_id} “{source}” went too: {transition.label.lower()}.",
+            blocking=False,
+        )
+        for source in companions
+    ]
+    return warnings(problems) + along
+
+
+def _cited_sources_along(entry: Entry, name: str, user: User, note: str) -> list[Source]:
+    """Take ``name`` for the sources ``entry`` cites that it applies to (and, to publish,
+    that pass their own checks): the sources that go with the entry."""
+    if name not in ("send_to_review", "publish") or not isinstance(entry, Tactic | Countermeasure):
+        return []
+    cited = Source.objects.filter(citations__in=entry.citations.all()).distinct()
+    along = []
+    for source in cited.order_by("pk"):
+        if not source.can_apply(name) or (user is not None and not source.may_apply(user, name)):
+            continue
+        if name == "publish" and failures(publication_problems(source)):
+            continue
+        take_step(source, name, user, note=note)
+        along.append(source)
+    return along
 
 
 def _tell(entry: Entry, name: str, user: User, comment: str) -> None:
@@ -250,9 +283,7 @@ def publish_revision(
     if not revision.is_open:
         raise Refused([Problem("This revision was already published or discarded.")])
     with transaction.atomic():
-        entry = type(revision.entry)._default_manager.select_for_update().get(
-            pk=revision.entry.pk
-        )
+        entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.entry.pk)
         note = note or revision.note or ("Correction" if minor else "Updated")
         entry._change_reason = f"{'Minor correction' if minor else 'Published revision'}: {note}"
         apply_state(entry, revision.proposed, keep_part_ids=False)

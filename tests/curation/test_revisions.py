@@ -173,6 +173,25 @@ def test_publishing_an_entry_that_fails_a_check_is_refused_with_the_reasons(revi
     assert "None of its sources is published" in text and "Unpublished report" in text
 
 
+def test_a_tactic_takes_its_new_source_through_review_and_publication(contributor, reviewer):
+    tactic = complete(make_tactic("Newcomer", status=Status.DRAFT))
+    tactic.citations.all().delete()
+    source = make_source(status=Status.DRAFT, title="A new report", publisher="P", dateline="May")
+    cite(tactic, source)
+    contributor.post(
+        "/admin/kb/tactic/",
+        {"action": "send_to_review", "_selected_action": [tactic.pk]},
+    )
+    source.refresh_from_db()
+    assert source.status == Status.IN_REVIEW
+    response = reviewer.post(
+        "/admin/kb/tactic/", {"action": "publish", "_selected_action": [tactic.pk]}, follow=True
+    )
+    tactic.refresh_from_db(), source.refresh_from_db()
+    assert tactic.status == source.status == Status.PUBLISHED
+    assert "A new report" in response.text and "went too" in response.text
+
+
 def test_a_tampered_quote_blocks_publishing(reviewer):
     tactic = complete(make_tactic("Quoted", status=Status.IN_REVIEW))
     source = tactic.citations.get().source

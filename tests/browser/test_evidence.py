@@ -10,13 +10,14 @@ from playwright.sync_api import Browser, expect
 from kb.curation.evidence import attach_text, from_pasted
 from kb.models import Source, Status
 
+from ..conftest import authenticator
 from ..curation.seed_articles import PARAGRAPH_15, article_body
 from ..factories import make_tactic
 from .test_curation import sign_in
 
 
 def test_a_selected_passage_is_cited_with_its_paragraph(browser: Browser, site: str):
-    User.objects.create_superuser("sofia", password="a long pass phrase")
+    authenticator(User.objects.create_superuser("sofia", password="a long pass phrase"))
     source = Source.objects.get(public_id="SR-0001")
     attach_text(source, from_pasted(article_body("SR-0001")), None)
     draft = make_tactic("Hiding sex trafficking victims", status=Status.DRAFT)

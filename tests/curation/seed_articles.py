@@ -1,7 +1,7 @@
 """The two articles the seed content was built from, as curators would store their texts.
 
 They are read from ``../shared/seeds`` beside the checkout (where the fixture audit reads
-them; CI lays it there too), never copied into the repository: the articles are
+them; see ``_seeds``), never copied into the repository: the articles are
 copyrighted, which is why kb stores such texts privately. A stored text is the article's
 body, so that "paragraph N" counts as the seed's locators do: without the headline, and for
 the second, without the page's masthead before it.
@@ -16,7 +16,17 @@ from django.conf import settings
 
 from kb.models import split_paragraphs
 
-SEEDS = Path(os.environ.get("KB_SEED_TEXTS") or Path(settings.BASE_DIR).parent / "shared" / "seeds")
+
+def _seeds() -> Path:
+    """``KB_SEED_TEXTS`` if set; else ``shared/seeds`` beside the checkout, or beside the
+    workspace's main checkout when CI runs in a clone elsewhere on the same machine."""
+    if os.environ.get("KB_SEED_TEXTS"):
+        return Path(os.environ["KB_SEED_TEXTS"])
+    candidates = [Path(settings.BASE_DIR).parent / "shared" / "seeds", Path("/work/shared/seeds")]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+SEEDS = _seeds()
 
 # Blocks before the body: the headline, and for the second the masthead (site title, logo
 # and slogan) too.

@@ -18,7 +18,7 @@ from bench.gunicorn import gunicorn
 from kb.models import Stage, Status
 
 from ..conftest import authenticator, authenticator_code
-from ..factories import make_tactic, make_term
+from ..factories import complete, make_tactic, make_term
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,7 +93,7 @@ def test_a_change_through_one_instance_is_served_at_once_by_the_other(instances,
     editor = django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
     stage = make_term(Stage, "Recruitment")
     make_tactic("Lantern signals", stages=[stage])
-    waiting = make_tactic("Hidden beacon", stages=[stage], status=Status.IN_REVIEW)
+    waiting = complete(make_tactic("Hidden beacon", stages=[stage], status=Status.IN_REVIEW))
     first, second = instances
 
     # The second instance renders (and caches, for both) the list, then serves it from Redis.

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kb.models import Stage, Status, Tactic
 
-from ..factories import make_tactic
+from ..factories import complete, make_tactic
 from ..queries import count_queries
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_cache]
@@ -60,7 +60,7 @@ def test_changes_to_related_rows_are_visible_at_once(reader):
 
 
 def test_publishing_retiring_and_deleting_through_the_admin_show_at_once(admin_client, reader):
-    tactic = make_tactic("Lantern", status=Status.IN_REVIEW)
+    tactic = complete(make_tactic("Lantern", status=Status.IN_REVIEW))
     assert "Lantern" not in reader.get("/tactics/").text
     admin_client.post("/admin/kb/tactic/", {"action": "publish", "_selected_action": [tactic.pk]})
     assert "Lantern" in reader.get("/tactics/").text

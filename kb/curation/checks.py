@@ -42,9 +42,7 @@ def warnings(problems: list[Problem]) -> list[Problem]:
     return [problem for problem in problems if not problem.blocking]
 
 
-def publication_problems(
-    entry: Entry, *, publishing: Collection[Entry] = ()
-) -> list[Problem]:
+def publication_problems(entry: Entry, *, publishing: Collection[Entry] = ()) -> list[Problem]:
     """Everything wrong with publishing ``entry`` as its rows stand now. Entries in
     ``publishing`` count as published (they are published in the same step)."""
     also = {(type(other), other.pk) for other in publishing}
@@ -100,9 +98,7 @@ def _tactic_problems(tactic: Tactic, also: set) -> list[Problem]:
     if tactic.category_id is None:
         problems.append(Problem("It has no category."))
     if not tactic.stages.exists():
-        problems.append(
-            Problem("It has no stage: the matrix would count it but show it nowhere.")
-        )
+        problems.append(Problem("It has no stage: the matrix would count it but show it nowhere."))
     if not tactic.technologies.exists():
         problems.append(Problem("It names no technology."))
     problems += _citation_problems(tactic, also)
@@ -111,9 +107,7 @@ def _tactic_problems(tactic: Tactic, also: set) -> list[Problem]:
             _published_or_publishing(Countermeasure, also)
         )
     ).exists():
-        problems.append(
-            Problem("No published countermeasure counters it yet.", blocking=False)
-        )
+        problems.append(Problem("No published countermeasure counters it yet.", blocking=False))
     return problems
 
 
@@ -141,8 +135,10 @@ def _source_problems(source: Source) -> list[Problem]:
         problems.append(Problem("It has no kind (news, government report…)."))
     if not (source.published_on and source.date_precision) and not source.dateline.strip():
         problems.append(
-            Problem("It has no date: give the date and how much of it is known, or the "
-                    "date exactly as the source prints it.")
+            Problem(
+                "It has no date: give the date and how much of it is known, or the "
+                "date exactly as the source prints it."
+            )
         )
     if not (source.url or source.archive_url):
         problems.append(

@@ -63,6 +63,7 @@ class CodeForm(forms.Form):
 
 
 def wait_message(wait: TooManyWrongCodes) -> str:
+    """What to tell someone whose device waits after wrong codes."""
     return ngettext(
         "Too many wrong codes in a row: wait %(seconds)d second and try again.",
         "Too many wrong codes in a row: wait %(seconds)d seconds and try again.",
@@ -122,6 +123,7 @@ class PendingStep(AdminPage, FormView):
         return super().get_context_data(username=self.pending.user.get_username(), **kwargs)
 
     def invalid(self, form: forms.Form, message: str) -> HttpResponse:
+        """The form again, with ``message`` under the code."""
         form.add_error("code", message)
         return self.form_invalid(form)
 

@@ -54,6 +54,7 @@ def test_contributor_writes_reviewer_publishes_readers_find_it(browser: Browser,
     contributor.get_by_label("Summary:").fill("Websites of modelling agencies that do not exist.")
     choose(contributor, "id_category", "Recruitment and luring")
     choose(contributor, "id_technologies", "Websites")
+    choose(contributor, "id_stages", "Recruitment")  # publishing checks ask for a stage
     choose(contributor, "id_citations-0-source", "Latest technology helps")
     contributor.locator("#id_citations-0-quote").fill("Traffickers create fake business websites")
     contributor.locator("#id_citations-0-locator").fill("paragraph 6")
@@ -71,7 +72,7 @@ def test_contributor_writes_reviewer_publishes_readers_find_it(browser: Browser,
         "Traffickers create fake business websites"
     )
     reviewer.get_by_role("button", name="Publish").click()
-    expect(reviewer.locator(".messagelist")).to_contain_text("Publish")
+    expect(reviewer.locator(".messagelist")).to_contain_text(re.compile(r"Publish: TT-\d+"))
     reviewer.context.close()
 
     reader = browser.new_context(base_url=site, viewport=DESKTOP).new_page()

@@ -259,3 +259,12 @@ def test_check_content_lists_failures_and_exits_1(capsys):
     with pytest.raises(CommandError):
         call_command("check_content")
     assert "TT-0001 Bare: It has no stage" in capsys.readouterr().out
+
+
+def test_a_browsers_line_breaks_are_no_change(admin_client, published):
+    published.description = "First paragraph.\n\nSecond paragraph."
+    published.save()
+    form = admin_form(published, description="First paragraph.\r\n\r\nSecond paragraph.")
+    response = admin_client.post(f"/admin/kb/tactic/{published.pk}/change/", form, follow=True)
+    assert "Nothing was changed" in response.text
+    assert not Revision.objects.exists()

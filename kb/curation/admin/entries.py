@@ -101,7 +101,19 @@ def never_deleted(entries: list[Entry]) -> str:
 LIST_ACTIONS = [name for name, step in TRANSITIONS.items() if not step.needs_comment]
 
 
-class EntryForm(forms.ModelForm):
+class OneKindOfLineEnding(forms.ModelForm):
+    """Browsers send a text area's line breaks as CR LF; stored as LF, a save that changes
+    nothing changes nothing (no pending revision, no line in a diff)."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
+
+class EntryForm(OneKindOfLineEnding):
     change_note = forms.CharField(
         label="What changed",
         max_length=200,
@@ -273,6 +285,8 @@ class EntryAdmin(HistoryAdminMixin, RevisionAdminMixin):
 class EntryPartInline(admin.options.InlineModelAdmin):
     """An entry's citations, indicators and links are edited with it, by whoever may edit
     the entry (a contributor's published entry is read-only, and so are its parts)."""
+
+    form = OneKindOfLineEnding
 
     def has_add_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
         return super().has_add_permission(request, obj) and editable(request, obj)

@@ -1,45 +1,10 @@
-"""Suggestions from the field (kb.models.suggestions), and who may handle them: contributors
-see them; reviewers also accept or dismiss them (the admin checks ``review_tactic`` for
-that) and delete one that holds what must not be kept, such as details of a victim."""
+"""Suggestions from the field (kb.models.suggestions). Who may read and handle them follows
+the roles' permissions on tactics (kb.curation.admin.suggestions), so no group changes."""
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
-
-
-SUGGESTION_PERMISSIONS = {
-    "Contributors": ["view_suggestion"],
-    "Reviewers": ["view_suggestion", "change_suggestion", "delete_suggestion"],
-}
-
-
-def grant_roles(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after the last migration; the groups need them now.
-    app_config = apps.get_app_config("kb")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in SUGGESTION_PERMISSIONS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label="kb", codename__in=codenames)
-            )
-
-
-def revoke_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in SUGGESTION_PERMISSIONS.items():
-        for group in Group.objects.filter(name=name):
-            group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label="kb", codename__in=codenames)
-            )
 
 
 class Migration(migrations.Migration):
@@ -75,5 +40,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['new', 'accepted', 'dismissed'])), name='kb_suggestion_valid_status'), models.CheckConstraint(condition=models.Q(('kind__in', ['correction', 'source', 'new_tactic'])), name='kb_suggestion_valid_kind')],
             },
         ),
-        migrations.RunPython(grant_roles, revoke_roles),
     ]

@@ -190,6 +190,12 @@ def test_contributors_read_suggestions_but_neither_decide_nor_see_contacts(contr
     assert not Tactic.objects.exists()
 
 
+def test_staff_without_a_role_see_no_suggestions(staff_client):
+    suggestion = suggest()
+    assert staff_client.get("/admin/kb/suggestion/").status_code == 403
+    assert staff_client.get(change_url(suggestion)).status_code == 403
+
+
 def test_reviewers_see_the_senders_contact_details(reviewer):
     suggestion = suggest(contact_name="Amina", contact_email="amina@ngo.example")
     assert "amina@ngo.example" in reviewer.get(change_url(suggestion)).text

@@ -1,7 +1,8 @@
 """Suggestions from the field in the admin: read them, then accept or dismiss them.
 
-What readers sent is shown read-only. Contributors may read suggestions (not the sender's
-contact details); reviewers (``review_tactic``) decide, on the suggestion's own page:
+What readers sent is shown read-only. Contributors (who may view tactics) read suggestions,
+not the sender's contact details; reviewers (``review_tactic``) also decide, on the
+suggestion's own page, and may delete one:
 
 - **accept** a new tactic: a draft tactic is created (its name chosen by the reviewer, its
   summary the message, a category picked), with its history, and the suggestion links to
@@ -35,6 +36,7 @@ from kb.models import Category, Entry, Status, Suggestion, SuggestionKind, Sugge
 from kb.models.workflow import validate_entry_slug
 
 REVIEW_PERMISSION = Tactic.review_permission()
+VIEW_PERMISSION = "kb.view_tactic"
 ACCEPT, DISMISS = "accept", "dismiss"
 
 
@@ -129,20 +131,26 @@ class SuggestionAdmin(admin.ModelAdmin):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
     # --- permissions ---------------------------------------------------------------------
+    # They follow the roles' permissions on tactics (migration 0008's groups), so the roles
+    # need no permissions of their own for suggestions: whoever may view tactics in the
+    # admin reads suggestions; reviewers of tactics decide on them and delete them.
 
     def has_review_permission(self, request: HttpRequest) -> bool:
-        """Accepting and dismissing: reviewers only."""
+        """Accepting, dismissing and deleting: reviewers only."""
         return request.user.has_perm(REVIEW_PERMISSION)
+
+    def has_view_permission(self, request: HttpRequest, obj: Suggestion | None = None) -> bool:
+        return request.user.has_perm(VIEW_PERMISSION) or self.has_review_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # suggestions come from the public form alone
 
     def has_change_permission(self, request: HttpRequest, obj: Suggestion | None = None) -> bool:
-        return (
-            super().has_change_permission(request, obj)
-            and self.has_review_permission(request)
-            and (obj is None or obj.is_new)
-        )
+        return self.has_review_permission(request) and (obj is None or obj.is_new)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Suggestion | None = None) -> bool:
+        # A suggestion may hold what must never be kept, such as details of a victim.
+        return self.has_review_permission(request)
 
     # --- the list -------------------------------------------------------------------------
 

@@ -592,7 +592,13 @@ def test_a_confirm_of_a_file_no_longer_kept_asks_for_it_again(contributor, recru
     response = contributor.post(reverse("admin:kb_tactic_process_import"), data)
     assert response.status_code == 302
     assert not Tactic.objects.exists()
-    for field, forged in (("format", "nine"), ("resource", "7"), ("resource", "x")):
+    data["import_file_name"] = form.initial["import_file_name"]
+    for field, forged in (
+        ("format", "nine"),
+        ("format", "1"),
+        ("resource", "7"),
+        ("resource", "x"),
+    ):
         response = contributor.post(
             reverse("admin:kb_tactic_process_import"), {**data, field: forged}
         )

@@ -175,8 +175,13 @@ class SpreadsheetImportMixin(ImportMixin):
             )
             return HttpResponseRedirect(import_url)
         try:
+            dataset = input_format.create_dataset(data)
+        except UnreadableFile as error:  # only a confirm form sent back altered gets here
+            messages.error(request, str(error))
+            return HttpResponseRedirect(import_url)
+        try:
             with transaction.atomic():
-                result = self.process_dataset(input_format.create_dataset(data), form, request)
+                result = self.process_dataset(dataset, form, request)
                 if preview_fingerprint(result) != form.cleaned_data["preview"]:
                     raise PreviewOutdated(result)
         except PreviewOutdated as outdated:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -512,8 +512,10 @@ class SpreadsheetResource(resources.Resource):
             result.reject(refused.reasons)
         except ValidationError as invalid:
             result.reject(reasons_of(invalid, self.field_columns()))
-        except IntegrityError as conflict:
-            result.reject([_("could not be saved: %(problem)s") % {"problem": conflict}])
+        except (DatabaseError, ValueError) as refused:
+            # What the database refuses that validation does not catch (a slug taken by a
+            # save made meanwhile, a character PostgreSQL does not store in text).
+            result.reject([_("could not be saved: %(problem)s") % {"problem": refused}])
         return result
 
     def field_columns(self) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -157,7 +157,8 @@ def _cited_sources_along(entry: Entry, name: str, user: User, note: str) -> list
     cited = Source.objects.filter(citations__in=entry.citations.all()).distinct()
     along = []
     for source in cited.order_by("pk"):
-        if not source.can_apply(name) or (user is not None and not source.may_apply(user, name)):
+        allowed = user is None or source.may_apply(cast(Any, user), name)
+        if not (source.can_apply(name) and allowed):
             continue
         if name == "publish" and failures(publication_problems(source)):
             continue

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test chromium wrk lint typecheck format migrations-check bench bench-database bench-search bench-downloads soak clean
+.PHONY: install run serve test chromium wrk lint typecheck format migrations-check bench bench-database bench-search bench-downloads bench-curation soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,12 @@ bench: bench-database
 soak: export DEBUG ?= 1
 soak: bench-database
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench soak --generate $(BENCH_OPTIONS)
+
+# Curation: the admin's change forms, a pending revision's diff, preview and publication, the
+# publication checks and the History page, timed in process on the generated data set.
+bench-curation: export DEBUG ?= 1
+bench-curation: bench-database
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python -m bench curation --generate $(BENCH_OPTIONS)
 
 # Downloads: build time and peak memory of each file on the generated data set, then two
 # concurrent requests for each download while wrk drives a cached page; fails if the page's

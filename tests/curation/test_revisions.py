@@ -268,3 +268,23 @@ def test_a_browsers_line_breaks_are_no_change(admin_client, published):
     response = admin_client.post(f"/admin/kb/tactic/{published.pk}/change/", form, follow=True)
     assert "Nothing was changed" in response.text
     assert not Revision.objects.exists()
+
+
+def test_two_editors_of_one_revision_do_not_overwrite_each_other_unknowingly(
+    admin_client, reviewer, published
+):
+    url = f"/admin/kb/tactic/{published.pk}/change/"
+    opened = admin_client.get(url).context["adminform"].form["revision_seen"].value()
+    revise(reviewer, published, name="Lantern, by the reviewer")
+    stale = admin_form(published, name="Lantern, by the admin", revision_seen=opened)
+    response = admin_client.post(url, stale)
+    assert response.status_code == 200
+    assert "Someone saved this entry&#x27;s pending revision" in response.text
+    assert "Lantern, by the admin" in response.text  # nothing typed is lost
+    revision = Revision.objects.get(tactic=published)
+    assert revision.proposed["fields"]["name"] == "Lantern, by the reviewer"
+    # Saving the form again keeps the admin's version, knowingly.
+    again = response.context["adminform"].form["revision_seen"].value()
+    admin_client.post(url, {**stale, "revision_seen": again})
+    revision.refresh_from_db()
+    assert revision.proposed["fields"]["name"] == "Lantern, by the admin"

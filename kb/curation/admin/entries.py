@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from kb.curation.admin.imports import CountermeasureImportMixin, TacticImportMixin
 from kb.curation.restore import parts_moment, restore_parts
-from kb.curation.workflow import Refused, take_step
+from kb.curation.workflow import Refused, open_revision, take_step
 from kb.models import (
     TRANSITIONS,
     Citation,
@@ -127,12 +127,37 @@ class EntryForm(OneKindOfLineEnding):
         help_text="Required to request changes (say what to change) and to withdraw an "
         "entry (say why: readers see it). Staff see comments on the entry.",
     )
+    # Which save of a public entry's pending revision the form was opened on: two editors
+    # working on one revision must not silently overwrite each other.
+    revision_seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["revision_seen"].initial = self.revision_now()
+
+    def revision_now(self) -> str:
+        """The last save of the entry's open revision ("" if it has none)."""
+        entry = self.instance
+        if entry.pk is None or not entry.was_published:
+            return ""
+        revision = open_revision(entry)
+        return revision.updated_at.isoformat() if revision is not None else ""
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         step = self.data.get(TRANSITION_FIELD, "")
         if step in NEEDS_COMMENT and not cleaned.get("review_comment", "").strip():
             self.add_error("review_comment", NEEDS_COMMENT[step])
+        now = self.revision_now()
+        if "revision_seen" in self.data and self.data["revision_seen"] != now:
+            self.add_error(
+                None,
+                "Someone saved this entry's pending revision after you opened this form, so "
+                "nothing was saved. Your changes are still in the form below: open the "
+                "revision in another tab to see theirs, then save again to keep yours.",
+            )
+            self.data = self.data.copy()  # saving again overwrites, knowingly
+            self.data["revision_seen"] = now
         return cleaned
 
 
@@ -354,7 +379,7 @@ class TacticAdmin(QuickAddMixin, TacticImportMixin, EntryAdmin):
         ),
         ("Links", {"fields": ("related_tactics", "replaced_by")}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
-        (None, {"fields": ("change_note", "review_comment")}),
+        (None, {"fields": ("change_note", "review_comment", "revision_seen")}),
     )
     inlines = (IndicatorInline, CitationInline, TacticMitigationInline)
 
@@ -376,6 +401,6 @@ class CountermeasureAdmin(CountermeasureImportMixin, EntryAdmin):
         ("Classification", {"fields": ("response_kind", "actors")}),
         ("Links", {"fields": ("replaced_by",)}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
-        (None, {"fields": ("change_note", "review_comment")}),
+        (None, {"fields": ("change_note", "review_comment", "revision_seen")}),
     )
     inlines = (CountermeasureMitigationInline, CitationInline)

@@ -50,7 +50,7 @@ class SourceAdmin(SourceImportMixin, EntryAdmin):  # Import button: kb/curation/
         (gettext_lazy("Stored text (staff only)"), {"fields": ("stored_text_summary",)}),
         (None, {"fields": ("summary", "replaced_by")}),
         ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
-        (None, {"fields": ("change_note", "review_comment")}),
+        (None, {"fields": ("change_note", "review_comment", "revision_seen")}),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):

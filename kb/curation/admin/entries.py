@@ -9,13 +9,15 @@ read-only, and only the steps their role allows.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
@@ -156,8 +158,9 @@ class EntryForm(OneKindOfLineEnding):
                 "nothing was saved. Your changes are still in the form below: open the "
                 "revision in another tab to see theirs, then save again to keep yours.",
             )
-            self.data = self.data.copy()  # saving again overwrites, knowingly
-            self.data["revision_seen"] = now
+            data = cast(QueryDict, self.data).copy()  # saving again overwrites, knowingly
+            data["revision_seen"] = now
+            self.data = data
         return cleaned
 
 

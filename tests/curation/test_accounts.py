@@ -163,6 +163,7 @@ def test_only_superusers_create_users_with_the_form(kind, reviewer, django_user_
         assert f'href="{ADD_EDITOR}"' not in client.get("/admin/auth/user/").text
     else:
         client = reviewer
+        assert client.get("/admin/auth/user/add/").status_code == 403
     assert client.get(ADD_EDITOR).status_code == 403
     assert client.post(ADD_EDITOR, editor_form()).status_code == 403
     assert not User.objects.filter(username="nadia").exists()

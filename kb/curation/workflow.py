@@ -287,8 +287,9 @@ def publish_revision(
         entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.entry.pk)
         note = note or revision.note or ("Correction" if minor else "Updated")
         entry._change_reason = f"{'Minor correction' if minor else 'Published revision'}: {note}"
-        apply_state(entry, revision.proposed, keep_part_ids=False)
+        left_out = apply_state(entry, revision.proposed, keep_part_ids=False)
         problems = publication_problems(entry) if entry.is_published else []
+        problems += [Problem(text, blocking=False) for text in left_out]
         if failures(problems):
             raise Refused(failures(problems))
         if entry.is_published and not minor:

@@ -248,9 +248,20 @@ def capture_state(entry: Entry) -> dict[str, Any]:
     )
 
 
-def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> None:
+def _missing(field: models.Field, value: Any) -> bool:
+    """Whether ``value`` of the foreign key ``field`` names a row that no longer exists."""
+    if not field.is_relation or value in (None, ""):
+        return False
+    related = field.related_model
+    assert related is not None and not isinstance(related, str)
+    return not related._default_manager.filter(pk=value).exists()
+
+
+def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> list[str]:
     """Make the entry's rows say what ``state`` says: its fields, terms and parts (parts
-    missing from the state are deleted, new ones created).
+    missing from the state are deleted, new ones created). Returns what could not be
+    applied, in plain words: a state may name a term, source or entry deleted since it was
+    kept (the entry's own field then keeps its value, the part is left out).
 
     A part the live entry does not have yet carries a temporary id in a pending revision.
     With ``keep_part_ids`` (an edit or a preview, always rolled back) it is created under
@@ -258,13 +269,28 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
     a revision is published, it gets an ordinary new id.
     """
     model = type(entry)
+    left_out = []
     for field in revised_fields(model):
         if field.attname in state["fields"]:
-            setattr(entry, field.attname, field.to_python(state["fields"][field.attname]))
+            value = state["fields"][field.attname]
+            if _missing(field, value):
+                left_out.append(f"{field.verbose_name} #{value} no longer exists; kept as it is.")
+                continue
+            setattr(entry, field.attname, field.to_python(value))
     entry.save()
     for field in revised_terms(model):
         if field.name in state["terms"]:
-            getattr(entry, field.name).set(state["terms"][field.name])
+            related = field.related_model
+            assert related is not None and not isinstance(related, str)
+            wanted_terms = set(state["terms"][field.name])
+            present = set(
+                related._default_manager.filter(pk__in=wanted_terms).values_list("pk", flat=True)
+            )
+            if wanted_terms - present:
+                left_out.append(
+                    f"{field.verbose_name}: {len(wanted_terms - present)} no longer exist."
+                )
+            getattr(entry, field.name).set(present)
     for name, (part_model, owner) in parts_of(type(entry)).items():
         rows = state["parts"].get(name, [])
         existing = {row.pk: row for row in part_model._default_manager.filter(**{owner: entry})}
@@ -273,12 +299,21 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
             if pk not in wanted:
                 row.delete()
         for data in rows:
+            fields = part_fields(part_model, owner)
+            gone = [f for f in fields if f.attname in data and _missing(f, data[f.attname])]
+            if gone:
+                left_out.append(
+                    f"A {part_model._meta.verbose_name} was left out: its "
+                    f"{gone[0].verbose_name} no longer exists."
+                )
+                continue
             part = existing.get(data.get("id"))
             if part is None:
                 part = part_model(**{owner: entry})
                 if keep_part_ids and data.get("id") is not None:
                     part.pk = data["id"]
-            for field in part_fields(part_model, owner):
+            for field in fields:
                 if field.attname in data:
                     setattr(part, field.attname, field.to_python(data[field.attname]))
             part.save(force_insert=part._state.adding)
+    return left_out

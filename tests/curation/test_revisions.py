@@ -288,3 +288,20 @@ def test_two_editors_of_one_revision_do_not_overwrite_each_other_unknowingly(
     admin_client.post(url, {**stale, "revision_seen": again})
     revision.refresh_from_db()
     assert revision.proposed["fields"]["name"] == "Lantern, by the admin"
+
+
+def test_a_revision_naming_a_source_deleted_since_leaves_that_citation_out_and_says_so(
+    admin_client, reviewer, published
+):
+    doomed = make_source(status=Status.DRAFT, title="Deleted later")
+
+    def cite_doomed(tactic: Tactic) -> None:
+        cite(tactic, doomed, "A quote from a report deleted later.")
+
+    propose_revision(published, author=None, note="More evidence", edit=cite_doomed)
+    doomed.delete()
+    page = admin_client.get(f"/admin/kb/tactic/{published.pk}/change/", follow=True)
+    assert page.status_code == 200 and "was left out" in page.text
+    response = publish_pending_revision(reviewer, published)
+    assert "was left out" in response.text
+    assert published.citations.count() == 1 and published.versions.count() == 2

@@ -177,11 +177,15 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
         proposed = None
         with rehearsal():
             if revision is not None:
-                apply_state(
+                left_out = apply_state(
                     type(entry)._default_manager.get(pk=entry.pk),
                     revision.proposed,
                     keep_part_ids=True,
                 )
+                for text in left_out:  # said on the page this request shows
+                    SimpleHistoryAdmin.message_user(
+                        self, request, f"The pending revision: {text}", messages.WARNING
+                    )
             response, saved = act()
             if hasattr(response, "render"):
                 response.render()  # while the rehearsed rows are there to read

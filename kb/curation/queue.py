@@ -64,7 +64,7 @@ def _new_entries(model: type[Entry]) -> list[Awaiting]:
     return [
         Awaiting(
             label,
-            f"{entry.public_id} {entry}",
+            entry.labelled,
             _name(senders.get(entry.pk) or first_author(entry)),
             sent.get(entry.pk) or entry.updated_at,
             _admin_url(entry),
@@ -80,7 +80,7 @@ def _revisions() -> list[Awaiting]:
     return [
         Awaiting(
             f"Change to a {type(revision.entry)._meta.verbose_name}",
-            f"{revision.entry.public_id} {revision.entry}",
+            revision.entry.labelled,
             _name(revision.author),
             revision.submitted_at or revision.updated_at,
             _admin_url(revision.entry, "revision"),

@@ -169,7 +169,7 @@ def _cited_sources_along(entry: Entry, name: str, user: User, note: str) -> list
 
 def _tell(entry: Entry, name: str, user: User, comment: str) -> None:
     """Email the people a step concerns."""
-    label = f"{entry.public_id} {entry}"
+    label = entry.labelled
     if name == "send_to_review":
         notify_reviewers(
             f"{entry.public_id} awaits review",
@@ -268,7 +268,7 @@ def submit_revision(revision: Revision, user: User) -> None:
     entry = revision.entry
     notify_reviewers(
         f"A revision of {entry.public_id} awaits review",
-        f"A change to “{entry.public_id} {entry}” was sent to review"
+        f"A change to “{entry.labelled}” was sent to review"
         + (f": {revision.note}" if revision.note else "")
         + f".\n\n{_admin_link(entry)}\n",
         besides=_user(user),
@@ -302,7 +302,7 @@ def publish_revision(
         notify(
             [revision.author],
             f"Your change to {entry.public_id} is published",
-            f"Your change to “{entry.public_id} {entry}” is published"
+            f"Your change to “{entry.labelled}” is published"
             + (" as a minor correction" if minor else "")
             + f": {_site_link(entry.get_absolute_url())}\n",
         )
@@ -326,7 +326,7 @@ def request_revision_changes(revision: Revision, user: User, comment: str) -> No
         notify(
             [revision.author],
             f"Changes requested on your revision of {entry.public_id}",
-            f"A reviewer asked for changes to your revision of “{entry.public_id} {entry}”:"
+            f"A reviewer asked for changes to your revision of “{entry.labelled}”:"
             f"\n\n{comment}\n\n{_admin_link(entry)}\n",
         )
 

@@ -297,6 +297,12 @@ class Entry(models.Model):
         return reverse(f"kb:{self._meta.model_name}-detail", args=[self.public_id, self.slug])
 
     @property
+    def labelled(self) -> str:
+        """The entry as staff pages and mail name it: its ID, then its name or title."""
+        name = getattr(self, "name", None) or getattr(self, "title", "")
+        return f"{self.public_id} {name}"
+
+    @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 

@@ -345,7 +345,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
         live = capture_state(entry)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Pending revision of {entry.public_id} {entry}",
+            "title": f"Pending revision of {entry.labelled}",
             "opts": self.model._meta,
             "original": entry,
             "revision": revision,

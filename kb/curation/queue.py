@@ -13,10 +13,12 @@ from django.urls import reverse
 from kb.models import Countermeasure, Entry, Revision, RevisionStatus, Source, Status, Tactic
 from kb.models.suggestions import Suggestion
 
-from .diffs import compare
+from .diffs import changed_labels
 from .workflow import first_author
 
 ENTRY_MODELS: tuple[type[Entry], ...] = (Tactic, Countermeasure, Source)
+#: The most a queue shows at once, the longest waiting (the page says how many wait).
+QUEUE_LENGTH = 50
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Awaiting:
     sent_at: datetime
     url: str
     changes: tuple[str, ...] = ()
+    review_permission: str = ""
 
 
 def _name(user) -> str:
@@ -43,9 +46,10 @@ def _admin_url(entry: Entry, page: str = "change") -> str:
 
 
 def _new_entries(model: type[Entry]) -> list[Awaiting]:
-    """Entries never published that were sent to review: when they were (their first
-    record in review since they were last a draft) and by whom."""
-    entries = list(model.objects.filter(status=Status.IN_REVIEW))
+    """Entries never published that were sent to review (the longest waiting): when they
+    were (their first record in review) and by whom."""
+    waiting = model.objects.filter(status=Status.IN_REVIEW).order_by("updated_at")
+    entries = list(waiting[:QUEUE_LENGTH])
     if not entries:
         return []
     sent = dict(
@@ -74,8 +78,10 @@ def _new_entries(model: type[Entry]) -> list[Awaiting]:
 
 
 def _revisions() -> list[Awaiting]:
-    revisions = Revision.objects.filter(status=RevisionStatus.IN_REVIEW).select_related(
-        "author", "tactic", "countermeasure", "source"
+    revisions = (
+        Revision.objects.filter(status=RevisionStatus.IN_REVIEW)
+        .select_related("author", "tactic", "countermeasure", "source")
+        .order_by("submitted_at", "pk")[:QUEUE_LENGTH]
     )
     return [
         Awaiting(
@@ -84,10 +90,8 @@ def _revisions() -> list[Awaiting]:
             _name(revision.author),
             revision.submitted_at or revision.updated_at,
             _admin_url(revision.entry, "revision"),
-            tuple(
-                change.label
-                for change in compare(type(revision.entry), revision.based_on, revision.proposed)
-            ),
+            tuple(changed_labels(type(revision.entry), revision.based_on, revision.proposed)),
+            revision.entry.review_permission(),
         )
         for revision in revisions
     ]
@@ -102,17 +106,31 @@ def _suggestions() -> list[Awaiting]:
             suggestion.created_at,
             reverse("admin:kb_suggestion_change", args=[suggestion.pk]),
         )
-        for suggestion in Suggestion.objects.awaiting_review()
+        for suggestion in Suggestion.objects.awaiting_review()[:QUEUE_LENGTH]
     ]
 
 
-def review_queue(user: User | AnonymousUser) -> list[Awaiting]:
-    """What waits for ``user`` to review, oldest first: empty for anyone who reviews
-    nothing."""
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The longest-waiting things a reviewer may act on, oldest first, and how many wait."""
+
+    items: list[Awaiting]
+    total: int
+
+
+def review_queue(user: User | AnonymousUser) -> ReviewQueue:
+    """What waits for ``user`` to review: empty for anyone who reviews nothing."""
     queue: list[Awaiting] = []
+    total = 0
     for model in ENTRY_MODELS:
         if user.has_perm(model.review_permission()):
             queue += _new_entries(model)
+            total += model.objects.filter(status=Status.IN_REVIEW).count()
+            total += Revision.objects.filter(
+                status=RevisionStatus.IN_REVIEW, **{f"{model._meta.model_name}__isnull": False}
+            ).count()
     if user.has_perm(Tactic.review_permission()):
-        queue += _revisions() + _suggestions()
-    return sorted(queue, key=lambda awaiting: awaiting.sent_at)
+        queue += _suggestions()
+        total += Suggestion.objects.awaiting_review().count()
+    queue += [awaiting for awaiting in _revisions() if user.has_perm(awaiting.review_permission)]
+    return ReviewQueue(sorted(queue, key=lambda awaiting: awaiting.sent_at)[:QUEUE_LENGTH], total)

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from kb import bulk
 from kb.models import (
     TRANSITIONS,
     Countermeasure,
@@ -32,7 +33,7 @@ from kb.models import (
     capture_state,
     record_version,
 )
-from kb.models.revisions import about
+from kb.models.revisions import OPEN_REVISION, about
 
 from .checks import Problem, failures, publication_problems, warnings
 from .notifications import notify, notify_reviewers
@@ -61,8 +62,11 @@ def rehearsal() -> Iterator[None]:
     live rows, the admin's own form (or the reader's page) works on them as usual, and the
     result is read back before everything is rolled back.
     """
+    # Derived data (search documents, the content version) is not kept up to date inside:
+    # it would be rolled back anyway, and raising the content version would hold the one
+    # row every change of the site writes for as long as the admin renders.
     try:
-        with transaction.atomic():
+        with transaction.atomic(), bulk.operation():
             yield
             raise _Undo
     except _Undo:
@@ -227,10 +231,16 @@ def record_proposal(
         return Revision.objects.create(
             **about(entry), proposed=proposed, based_on=live, note=note, author=_user(author)
         )
-    revision.proposed = proposed
-    if note:
-        revision.note = note
-    revision.save()
+    changes = {"proposed": proposed, "updated_at": timezone.now()} | (
+        {"note": note} if note else {}
+    )
+    # Only while it is still open: a reviewer may have published or discarded it since this
+    # edit began; the edit then starts a new revision rather than reopening that one.
+    if not Revision.objects.open().filter(pk=revision.pk).update(**changes):
+        return Revision.objects.create(
+            **about(entry), proposed=proposed, based_on=live, note=note, author=_user(author)
+        )
+    revision.refresh_from_db()
     return revision
 
 
@@ -258,33 +268,64 @@ def propose_revision(
         return record_proposal(entry, revision, live, proposed, author, note)
 
 
+def _locked(revision: Revision, *statuses: str) -> Revision:
+    """``revision`` read again under a row lock (inside the caller's transaction), refused
+    unless it is in one of ``statuses``: two clicks, or two people, take a step once."""
+    locked = Revision.objects.select_for_update().get(pk=revision.pk)
+    if locked.status not in statuses:
+        raise Refused(
+            [
+                Problem(
+                    f"This revision is {locked.get_status_display().lower()} now; "
+                    "the step was not taken."
+                )
+            ]
+        )
+    return locked
+
+
 def submit_revision(revision: Revision, user: User) -> None:
     """Send a revision being edited to review, and tell the reviewers."""
-    if revision.status != RevisionStatus.DRAFT:
-        raise Refused([Problem("This revision is not being edited; it cannot be sent again.")])
-    revision.status = RevisionStatus.IN_REVIEW
-    revision.submitted_at = timezone.now()
-    revision.save()
-    entry = revision.entry
-    notify_reviewers(
-        f"A revision of {entry.public_id} awaits review",
-        f"A change to “{entry.labelled}” was sent to review"
-        + (f": {revision.note}" if revision.note else "")
-        + f".\n\n{_admin_link(entry)}\n",
-        besides=_user(user),
-    )
+    with transaction.atomic():
+        revision = _locked(revision, RevisionStatus.DRAFT)
+        revision.status = RevisionStatus.IN_REVIEW
+        revision.submitted_at = timezone.now()
+        revision.save()
+        entry = revision.entry
+        notify_reviewers(
+            f"A revision of {entry.public_id} awaits review",
+            f"A change to “{entry.labelled}” was sent to review"
+            + (f": {revision.note}" if revision.note else "")
+            + f".\n\n{_admin_link(entry)}\n",
+            besides=_user(user),
+        )
 
 
 def publish_revision(
-    revision: Revision, user: User, *, minor: bool = False, note: str = ""
+    revision: Revision,
+    user: User,
+    *,
+    minor: bool = False,
+    note: str = "",
+    seen: str | None = None,
 ) -> list[Problem]:
     """Make the revision the live entry, after the same checks as any publication; a
-    minor one (a typo, formatting) gets no new version number. Returns the warnings;
-    raises Refused (and changes nothing) if a check fails."""
-    if not revision.is_open:
-        raise Refused([Problem("This revision was already published or discarded.")])
+    minor one (a typo, formatting) gets no new version number. ``seen`` is the save of the
+    revision the reviewer read (``updated_at``, ISO): a revision saved again since is not
+    published unread. Returns the warnings; raises Refused (and changes nothing) if a
+    check fails."""
     with transaction.atomic():
         entry = type(revision.entry)._default_manager.select_for_update().get(pk=revision.entry.pk)
+        revision = _locked(revision, *OPEN_REVISION)
+        if seen is not None and seen != revision.updated_at.isoformat():
+            raise Refused(
+                [
+                    Problem(
+                        "The revision was saved again after you read it: read what it "
+                        "changes now, then publish."
+                    )
+                ]
+            )
         note = note or revision.note or ("Correction" if minor else "Updated")
         entry._change_reason = f"{'Minor correction' if minor else 'Published revision'}: {note}"
         left_out = apply_state(entry, revision.proposed, keep_part_ids=False)
@@ -314,9 +355,8 @@ def request_revision_changes(revision: Revision, user: User, comment: str) -> No
     comment = comment.strip()
     if not comment:
         raise Refused([Problem("“Request changes” needs a comment: say what to change.")])
-    if revision.status != RevisionStatus.IN_REVIEW:
-        raise Refused([Problem("Only a revision in review can be sent back.")])
     with transaction.atomic():
+        revision = _locked(revision, RevisionStatus.IN_REVIEW)
         revision.status = RevisionStatus.DRAFT
         revision.save()
         entry = revision.entry
@@ -333,9 +373,8 @@ def request_revision_changes(revision: Revision, user: User, comment: str) -> No
 
 def discard_revision(revision: Revision, user: User, comment: str = "") -> None:
     """Drop a pending revision: the live entry stays as it is."""
-    if not revision.is_open:
-        raise Refused([Problem("This revision was already published or discarded.")])
     with transaction.atomic():
+        revision = _locked(revision, *OPEN_REVISION)
         revision.status = RevisionStatus.DISCARDED
         revision.decided_at = timezone.now()
         revision.decided_by = _user(user)

@@ -276,6 +276,15 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
             if _missing(field, value):
                 left_out.append(f"{field.verbose_name} #{value} no longer exists; kept as it is.")
                 continue
+            taken = field.unique and (
+                model._default_manager.filter(**{field.attname: value}).exclude(pk=entry.pk)
+            )
+            if taken and taken.exists():
+                left_out.append(
+                    f"the {field.verbose_name} “{value}” belongs to another entry now; kept "
+                    "as it is."
+                )
+                continue
             setattr(entry, field.attname, field.to_python(value))
     entry.save()
     for field in revised_terms(model):
@@ -310,7 +319,12 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
             part = existing.get(data.get("id"))
             if part is None:
                 part = part_model(**{owner: entry})
-                if keep_part_ids and data.get("id") is not None:
+                # Its temporary id again, unless a row has that id (a live part moved to
+                # another entry since): then a new one.
+                reusable = data.get("id") is not None and not (
+                    part_model._default_manager.filter(pk=data["id"]).exists()
+                )
+                if keep_part_ids and reusable:
                     part.pk = data["id"]
             for field in fields:
                 if field.attname in data:

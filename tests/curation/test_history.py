@@ -68,13 +68,25 @@ def test_any_two_saves_can_be_compared(reviewer):
         {"from": oldest.ended.isoformat(), "to": newest.ended.isoformat()},
     )
     assert response.status_code == 200
-    assert re.search(r"<del>[^<]*Lantern\.</del>", response.text)
-    assert "<ins>Third</ins>" in response.text and "Second" not in response.text
+    assert re.search(r"<del>[^<]*Lantern\.\s*</del>", response.text)
+    assert re.search(r"<ins>Third[^<]*</ins>", response.text) and "Second" not in response.text
 
 
-def test_comparing_without_two_moments_is_a_clear_400(reviewer):
+@pytest.mark.parametrize(
+    "moments",
+    [{"from": "yesterday"}, {"from": "2024-02-30T00:00", "to": "2024-03-01T00:00"}],
+)
+def test_comparing_without_two_real_moments_is_a_clear_400(reviewer, moments):
     tactic = make_tactic("Lantern", status=Status.DRAFT)
     url = f"/admin/kb/tactic/{tactic.pk}/history/compare/"
-    response = reviewer.get(url, {"from": "yesterday"})
+    response = reviewer.get(url, moments)
     assert response.status_code == 400
     assert "Choose two saves" in response.text
+
+
+def test_a_moment_without_a_time_zone_is_read_as_utc(reviewer):
+    tactic = make_tactic("Lantern", status=Status.DRAFT)
+    url = f"/admin/kb/tactic/{tactic.pk}/history/compare/"
+    newest = saves(tactic)[0].ended.isoformat()
+    response = reviewer.get(url, {"from": "2020-01-01T00:00", "to": newest})
+    assert response.status_code == 200

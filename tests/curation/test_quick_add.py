@@ -76,3 +76,14 @@ def test_the_page_is_for_editors_only(staff_client, contributor):
     page = contributor.get(URL)
     assert page.status_code == 200 and "The source" in page.text
     assert URL in contributor.get("/admin/kb/tactic/add/").text
+
+
+def test_a_link_that_is_not_a_web_link_is_refused_with_a_message(contributor, terms):
+    response = contributor.post(
+        URL,
+        {"name": "Lantern", "summary": "S.", **terms, "source_title": "T",
+         "source_publisher": "P", "source_kind": SourceKind.values[0],
+         "source_url": "ftp://example.org/report.pdf", "quote": "Q."},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Tactic.objects.exists() and not Source.objects.exists()

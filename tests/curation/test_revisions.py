@@ -5,6 +5,8 @@ unchecked; the people concerned are told."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -305,3 +307,40 @@ def test_a_revision_naming_a_source_deleted_since_leaves_that_citation_out_and_s
     response = publish_pending_revision(reviewer, published)
     assert "was left out" in response.text
     assert published.citations.count() == 1 and published.versions.count() == 2
+
+
+def test_a_reviewer_never_publishes_a_revision_saved_again_after_reading_it(
+    admin_client, reviewer, published
+):
+    revise(admin_client, published, name="Lantern, first", _transition="submit_revision")
+    page = reviewer.get(f"/admin/kb/tactic/{published.pk}/revision/")
+    seen = re.search(r'name="revision_seen" value="([^"]+)"', page.text)[1]
+    revise(admin_client, published, name="Lantern, changed meanwhile")
+    response = publish_pending_revision(reviewer, published, revision_seen=seen)
+    assert "saved again after you read it" in response.text
+    published.refresh_from_db()
+    assert published.name == "Lantern"
+
+
+def test_a_step_is_taken_once_however_often_it_is_asked(admin_client, reviewer, published):
+    revise(admin_client, published, name="Lantern, once")
+    publish_pending_revision(reviewer, published)
+    response = publish_pending_revision(reviewer, published)  # a second click, a stale page
+    assert response.status_code == 404  # no open revision any more
+    assert published.versions.count() == 2
+
+
+def test_a_contributor_sees_a_revision_in_review_read_only(contributor, published):
+    revise(contributor, published, name="Lantern, proposed", _transition="submit_revision")
+    page = contributor.get(f"/admin/kb/tactic/{published.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.text
+
+
+def test_the_queue_says_how_many_wait_and_shows_the_longest_waiting(reviewer, settings):
+    from kb.curation import queue
+
+    for number in range(queue.QUEUE_LENGTH + 2):
+        make_tactic(f"Waiting {number}", status=Status.IN_REVIEW)
+    page = reviewer.get("/admin/").text
+    assert f"Awaiting review ({queue.QUEUE_LENGTH + 2})" in page
+    assert page.count("New tactic") == queue.QUEUE_LENGTH

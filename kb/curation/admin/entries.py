@@ -31,6 +31,7 @@ from kb.models import (
     Entry,
     Indicator,
     Mitigation,
+    RevisionStatus,
     Tactic,
     WorkflowError,
 )
@@ -43,8 +44,16 @@ from .revising import NEEDS_COMMENT, TRANSITION_FIELD, RevisionAdminMixin
 
 def editable(request: HttpRequest, entry: Entry | None) -> bool:
     """Whether the user may edit ``entry`` (and its parts) in its current status; a new
-    entry (None) is a draft."""
-    return entry is None or entry.editable_by(request.user)
+    entry (None) is a draft. A public entry's pending revision in review is the
+    reviewers': a contributor sees it read-only."""
+    if entry is None:
+        return True
+    if not entry.editable_by(request.user):
+        return False
+    if entry.was_published and not request.user.has_perm(entry.review_permission()):
+        revision = open_revision(entry)
+        return revision is None or revision.status == RevisionStatus.DRAFT
+    return True
 
 
 def transition_action(name: str):

@@ -3,7 +3,7 @@ compared (kb.curation.history)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -51,7 +52,12 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
         entry = self._entry_or_404(request, object_id)
         moments: list[datetime] = []
         for name in ("from", "to"):
-            moment = parse_datetime(request.GET.get(name, "").replace(" ", "+"))
+            try:
+                moment = parse_datetime(request.GET.get(name, "").replace(" ", "+"))
+            except ValueError:  # well formed, but no such day or hour
+                moment = None
+            if moment is not None and timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, UTC)
             if moment is None:
                 return HttpResponseBadRequest(
                     f"Choose two saves to compare (“{name}” is missing or not a moment)."

@@ -30,6 +30,7 @@ from kb.models import (
     Tactic,
     Technology,
 )
+from kb.models.sources import web_link
 from kb.models.workflow import validate_entry_slug
 
 
@@ -72,7 +73,9 @@ class TacticFromSourceForm(forms.Form):
     source_title = forms.CharField(label="New source: title", max_length=500, required=False)
     source_publisher = forms.CharField(label="Publisher", max_length=200, required=False)
     source_kind = forms.ChoiceField(label="Kind", choices=SourceKind.choices, required=False)
-    source_url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
+    source_url = forms.URLField(
+        label="URL", max_length=1000, required=False, assume_scheme="https", validators=[web_link]
+    )
     source_published_on = forms.DateField(label="Date", required=False)
     source_date_precision = forms.ChoiceField(
         label="How much of the date is known",

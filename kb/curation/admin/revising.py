@@ -101,7 +101,12 @@ def allowed_revision_steps(request: HttpRequest, entry: Entry, revision: Revisio
         names += ["publish_revision", "publish_minor_revision"]
         if status == RevisionStatus.IN_REVIEW:
             names.append("request_revision_changes")
-    if revision is not None and (reviewer or revision.author_id == request.user.pk):
+    own_draft = (
+        revision is not None
+        and revision.author_id == request.user.pk
+        and (status == RevisionStatus.DRAFT)
+    )
+    if revision is not None and (reviewer or own_draft):
         names.append("discard_revision")
     return [(name, REVISION_STEPS[name]) for name in names]
 
@@ -244,7 +249,12 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
         self.report_warnings(request, entry, found)
 
     def take_revision_step(
-        self, request: HttpRequest, revision: Revision, step: str, comment: str = ""
+        self,
+        request: HttpRequest,
+        revision: Revision,
+        step: str,
+        comment: str = "",
+        seen: str | None = None,
     ) -> bool:
         """Take one revision step for ``request.user`` if their role allows it; say what
         happened. True if it was taken."""
@@ -258,7 +268,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
                 submit_revision(revision, request.user)
             elif step in ("publish_revision", "publish_minor_revision"):
                 found = publish_revision(
-                    revision, request.user, minor=step == "publish_minor_revision"
+                    revision, request.user, minor=step == "publish_minor_revision", seen=seen
                 )
             elif step == "request_revision_changes":
                 request_revision_changes(revision, request.user, comment)
@@ -337,7 +347,12 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
             if step not in REVISION_STEPS:
                 return HttpResponseRedirect(request.path)
             taken = self.take_revision_step(
-                request, revision, step, request.POST.get("review_comment", "")
+                request,
+                revision,
+                step,
+                request.POST.get("review_comment", ""),
+                # What the reviewer read: a revision saved again since is not published.
+                seen=request.POST.get("revision_seen"),
             )
             if taken and step != "submit_revision" and step != "request_revision_changes":
                 return HttpResponseRedirect(reverse(self._admin_name("change"), args=[entry.pk]))

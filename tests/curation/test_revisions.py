@@ -344,3 +344,21 @@ def test_the_queue_says_how_many_wait_and_shows_the_longest_waiting(reviewer, se
     page = reviewer.get("/admin/").text
     assert f"Awaiting review ({queue.QUEUE_LENGTH + 2})" in page
     assert page.count("New tactic") == queue.QUEUE_LENGTH
+
+
+def test_a_revision_proposed_while_an_entry_was_in_review_is_what_its_form_edits(
+    reviewer, django_user_model
+):
+    in_review = complete(make_tactic("Lantern", status=Status.IN_REVIEW))
+
+    def rename(tactic: Tactic) -> None:
+        tactic.name = "Lantern, imported"
+        tactic.save()
+
+    propose_revision(in_review, author=None, note="Imported", edit=rename)
+    page = reviewer.get(f"/admin/kb/tactic/{in_review.pk}/change/").text
+    assert "This entry has a pending revision" in page and "Lantern, imported" in page
+    publish_pending_revision(reviewer, in_review)
+    in_review.refresh_from_db()
+    assert (in_review.name, in_review.status) == ("Lantern, imported", Status.IN_REVIEW)
+    assert not in_review.versions.exists()

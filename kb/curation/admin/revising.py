@@ -90,6 +90,13 @@ def revision_edit(request: HttpRequest) -> RevisionEdit | None:
     return getattr(request, REVISION_EDIT, None)
 
 
+def revised(entry: Entry) -> bool:
+    """Whether the entry's changes go through a pending revision: it was ever public, or
+    one was proposed for it while it was in review (by an import), which its form then
+    edits rather than leaving it aside."""
+    return entry.was_published or open_revision(entry) is not None
+
+
 def allowed_revision_steps(request: HttpRequest, entry: Entry, revision: Revision | None) -> list:
     """The revision steps ``request.user`` may take now, as (name, label) pairs."""
     reviewer = request.user.has_perm(entry.review_permission())
@@ -148,7 +155,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         entry = self.get_object(request, unquote(object_id)) if object_id else None
-        if entry is None or not entry.was_published:
+        if entry is None or not revised(entry):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
         def show() -> tuple[HttpResponse, bool]:
@@ -299,7 +306,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
 
     def add_revision_context(self, request: HttpRequest, context: dict, obj: Entry | None) -> None:
         """What the change form says about a public entry's pending revision."""
-        if obj is None or not obj.was_published:
+        if obj is None or not revised(obj):
             return
         edit = revision_edit(request)
         revision = edit.revision if edit is not None else open_revision(obj)

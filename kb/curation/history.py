@@ -12,15 +12,12 @@ kb.curation.diffs can say what each save changed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
-
 from kb.models import Entry, Status
-from kb.models.revisions import part_fields, parts_of, revised_fields
+from kb.models.revisions import part_rows, parts_of, revised_fields, state_of
 
 from .diffs import Change, compare
 
@@ -142,14 +139,12 @@ def state_as_of(model: type[Entry], pk: int, moment: datetime) -> dict | None:
         )
         for term_field in type(record)._history_m2m_fields
     }
-    parts = {}
-    for name, (part_model, owner) in parts_of(model).items():
-        rows = part_model.history.as_of(moment).filter(**{f"{owner}_id": pk})  # type: ignore[attr-defined]
-        recorded = part_fields(part_model, owner)
-        parts[name] = [
-            {"id": row.pk} | {f.attname: f.value_from_object(row) for f in recorded}
-            for row in sorted(rows, key=lambda row: row.pk)
-        ]
-    return json.loads(
-        json.dumps({"fields": fields, "terms": terms, "parts": parts}, cls=DjangoJSONEncoder)
-    )
+    parts = {
+        name: part_rows(
+            part_model,
+            owner,
+            part_model.history.as_of(moment).filter(**{f"{owner}_id": pk}),  # type: ignore[attr-defined]
+        )
+        for name, (part_model, owner) in parts_of(model).items()
+    }
+    return state_of(fields, terms, parts)

@@ -10,6 +10,7 @@ entry's rows and that state; kb.curation.revisions decides when they run.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -234,15 +235,25 @@ def capture_state(entry: Entry) -> dict[str, Any]:
         field.name: sorted(getattr(fresh, field.name).values_list("pk", flat=True))
         for field in revised_terms(model)
     }
-    parts = {}
-    for name, (part_model, owner) in parts_of(type(entry)).items():
-        rows = part_model._default_manager.filter(**{owner: entry}).order_by("pk")
-        recorded = part_fields(part_model, owner)
-        parts[name] = [
-            {"id": row.pk} | {field.attname: field.value_from_object(row) for field in recorded}
-            for row in rows
-        ]
-    # Through JSON and back, so that a captured state and a stored one compare equal.
+    parts = {
+        name: part_rows(part_model, owner, part_model._default_manager.filter(**{owner: entry}))
+        for name, (part_model, owner) in parts_of(model).items()
+    }
+    return state_of(fields, terms, parts)
+
+
+def part_rows(part_model: type[Model], owner: str, rows: Iterable[Model]) -> list[dict]:
+    """Parts as a state records them: each row's id and fields, by id."""
+    recorded = part_fields(part_model, owner)
+    return [
+        {"id": row.pk} | {field.attname: field.value_from_object(row) for field in recorded}
+        for row in sorted(rows, key=lambda row: row.pk)
+    ]
+
+
+def state_of(fields: dict, terms: dict, parts: dict) -> dict[str, Any]:
+    """A state from its three parts, through JSON and back, so that a state read from rows
+    and one stored as JSON compare equal."""
     return json.loads(
         json.dumps({"fields": fields, "terms": terms, "parts": parts}, cls=DjangoJSONEncoder)
     )

@@ -265,16 +265,9 @@ def cite_passage_view(
 # --- citations -----------------------------------------------------------------------------------
 
 
-@admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
-    """Every citation with its quote check, to find the unverified ones. Read-only:
-    citations are edited with the entry they support."""
-
-    list_display = ("quote_excerpt", "supports", "source", "locator", "quote_check")
-    list_filter = ("quote_status",)
-    search_fields = ("quote", "source__title", "tactic__public_id", "countermeasure__public_id")
-    list_select_related = ("source", "tactic", "countermeasure")
-    list_per_page = 50
+class EvidenceListAdmin(admin.ModelAdmin):
+    """A list to find things in, read-only: citations are edited with the entry they
+    support, and link checks are written by ``check_links`` alone."""
 
     class Media:
         css = {"all": ["kb/admin/evidence.css"]}
@@ -287,6 +280,18 @@ class CitationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(Citation)
+class CitationAdmin(EvidenceListAdmin):
+    """Every citation with its quote check, to find the unverified ones. Read-only:
+    citations are edited with the entry they support."""
+
+    list_display = ("quote_excerpt", "supports", "source", "locator", "quote_check")
+    list_filter = ("quote_status",)
+    search_fields = ("quote", "source__title", "tactic__public_id", "countermeasure__public_id")
+    list_select_related = ("source", "tactic", "countermeasure")
+    list_per_page = 50
 
     @admin.display(description=gettext_lazy("Quote"))
     def quote_excerpt(self, citation: Citation) -> str:
@@ -341,7 +346,7 @@ class LinkStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(LinkCheck)
-class LinkCheckAdmin(admin.ModelAdmin):
+class LinkCheckAdmin(EvidenceListAdmin):
     """What every source link answered when ``manage.py check_links`` last asked;
     broken ones first. Read-only: the checker writes it."""
 
@@ -358,18 +363,6 @@ class LinkCheckAdmin(admin.ModelAdmin):
     search_fields = ("url", "final_url", "source__title", "source__public_id")
     list_select_related = ("source",)
     list_per_page = 100
-
-    class Media:
-        css = {"all": ["kb/admin/evidence.css"]}
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("Source"), ordering="source__title")
     def source_link(self, check: LinkCheck) -> str:

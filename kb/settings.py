@@ -193,8 +193,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # The test database is a file, not memory, so that the application servers some tests
-    # start (tests/caching/test_instances.py) can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # start (tests/caching/test_instances.py) can share it. KB_TEST_DATABASE names another
+    # file, so that two suites can run side by side in one checkout.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("KB_TEST_DATABASE") or str(BASE_DIR / "test-db.sqlite3")
+    }
 else:
     # A database that does not answer fails a request within seconds (a 503 page, and
     # /healthz says so), instead of holding every worker until the proxy gives up.

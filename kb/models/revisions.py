@@ -18,6 +18,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .workflow import Entry
 
@@ -75,7 +77,9 @@ class StatusChange(AboutEntry):
     why. Its page and change log tell readers (the person who did it is for staff only)."""
 
     tactic, countermeasure, source = entry_foreign_keys("status_changes")
-    status = models.CharField(max_length=16, help_text="The status the entry moved to.")
+    status = models.CharField(
+        max_length=16, help_text=gettext_lazy("The status the entry moved to.")
+    )
     reason = models.TextField(blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(
@@ -94,10 +98,10 @@ class RevisionStatus(models.TextChoices):
     """Where a pending revision stands. Only DRAFT and IN_REVIEW are open: an entry has
     at most one open revision."""
 
-    DRAFT = "draft", "Being edited"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    DISCARDED = "discarded", "Discarded"
+    DRAFT = "draft", gettext_lazy("Being edited")
+    IN_REVIEW = "in_review", gettext_lazy("In review")
+    PUBLISHED = "published", gettext_lazy("Published")
+    DISCARDED = "discarded", gettext_lazy("Discarded")
 
 
 OPEN_REVISION = [RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW]
@@ -123,9 +127,10 @@ class Revision(AboutEntry):
     )
     proposed = models.JSONField(encoder=DjangoJSONEncoder)
     based_on = models.JSONField(encoder=DjangoJSONEncoder)
-    note = models.CharField("what changed", max_length=200, blank=True)
+    note = models.CharField(gettext_lazy("what changed"), max_length=200, blank=True)
     minor = models.BooleanField(
-        default=False, help_text="Published as a correction, without a new version number."
+        default=False,
+        help_text=gettext_lazy("Published as a correction, without a new version number."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -155,7 +160,10 @@ class Revision(AboutEntry):
         ]
 
     def __str__(self) -> str:
-        return f"Revision of {self.entry.public_id} ({self.get_status_display().lower()})"
+        return _("Revision of %(id)s (%(status)s)") % {
+            "id": self.entry.public_id,
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def is_open(self) -> bool:
@@ -285,15 +293,18 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
         if field.attname in state["fields"]:
             value = state["fields"][field.attname]
             if _missing(field, value):
-                left_out.append(f"{field.verbose_name} #{value} no longer exists; kept as it is.")
+                left_out.append(
+                    _("%(field)s #%(value)s no longer exists; kept as it is.")
+                    % {"field": field.verbose_name, "value": value}
+                )
                 continue
             taken = field.unique and (
                 model._default_manager.filter(**{field.attname: value}).exclude(pk=entry.pk)
             )
             if taken and taken.exists():
                 left_out.append(
-                    f"the {field.verbose_name} “{value}” belongs to another entry now; kept "
-                    "as it is."
+                    _("the %(field)s “%(value)s” belongs to another entry now; kept as it is.")
+                    % {"field": field.verbose_name, "value": value}
                 )
                 continue
             setattr(entry, field.attname, field.to_python(value))
@@ -306,9 +317,14 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
             present = set(
                 related._default_manager.filter(pk__in=wanted_terms).values_list("pk", flat=True)
             )
-            if wanted_terms - present:
+            if gone_terms := len(wanted_terms - present):
                 left_out.append(
-                    f"{field.verbose_name}: {len(wanted_terms - present)} no longer exist."
+                    ngettext(
+                        "%(field)s: %(count)d no longer exists.",
+                        "%(field)s: %(count)d no longer exist.",
+                        gone_terms,
+                    )
+                    % {"field": field.verbose_name, "count": gone_terms}
                 )
             getattr(entry, field.name).set(present)
     for name, (part_model, owner) in parts_of(type(entry)).items():
@@ -323,8 +339,8 @@ def apply_state(entry: Entry, state: dict[str, Any], *, keep_part_ids: bool) -> 
             gone = [f for f in fields if f.attname in data and _missing(f, data[f.attname])]
             if gone:
                 left_out.append(
-                    f"A {part_model._meta.verbose_name} was left out: its "
-                    f"{gone[0].verbose_name} no longer exists."
+                    _("A %(part)s was left out: its %(field)s no longer exists.")
+                    % {"part": part_model._meta.verbose_name, "field": gone[0].verbose_name}
                 )
                 continue
             part = existing.get(data.get("id"))

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class PublishedVersion(models.Model):
@@ -32,7 +33,7 @@ class PublishedVersion(models.Model):
     )
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
-    note = models.CharField(max_length=200, help_text="What changed, in one line.")
+    note = models.CharField(max_length=200, help_text=gettext_lazy("What changed, in one line."))
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -12,12 +12,15 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kb.search import SearchableQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
     from django.db.models.fields.related_descriptors import RelatedManager
+    from django_stubs_ext import StrOrPromise
 
     from .revisions import ReviewComment, Revision, StatusChange
     from .versions import PublishedVersion
@@ -32,11 +35,11 @@ class Status(models.TextChoices):
     explains what happened. An entry that was ever published never goes back to DRAFT.
     """
 
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", gettext_lazy("Draft")
+    IN_REVIEW = "in_review", gettext_lazy("In review")
+    PUBLISHED = "published", gettext_lazy("Published")
+    RETIRED = "retired", gettext_lazy("Retired")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 #: The statuses whose entries have a page anyone may open (lists show PUBLISHED only).
@@ -54,10 +57,11 @@ class Transition:
     Contributors may send their drafts to review; every other step is a reviewer's
     (``reviewers_only``), so nothing reaches or leaves the public without one. Some steps
     need a comment (``needs_comment``): what to change, or why an entry leaves public view.
+    ``label`` names the step on buttons and in messages, in the language of the page.
     """
 
     name: str
-    label: str
+    label: StrOrPromise
     sources: frozenset[str]
     target: str
     reviewers_only: bool = True
@@ -69,7 +73,7 @@ TRANSITIONS: dict[str, Transition] = {
     for t in (
         Transition(
             "send_to_review",
-            "Send to review",
+            gettext_lazy("Send to review"),
             frozenset({Status.DRAFT}),
             Status.IN_REVIEW,
             reviewers_only=False,
@@ -78,7 +82,7 @@ TRANSITIONS: dict[str, Transition] = {
         # reinstated.
         Transition(
             "publish",
-            "Publish",
+            gettext_lazy("Publish"),
             frozenset({Status.IN_REVIEW, Status.RETIRED, Status.WITHDRAWN}),
             Status.PUBLISHED,
         ),
@@ -86,15 +90,15 @@ TRANSITIONS: dict[str, Transition] = {
         # and change log must keep answering (its changes go through pending revisions).
         Transition(
             "return_to_draft",
-            "Request changes",
+            gettext_lazy("Request changes"),
             frozenset({Status.IN_REVIEW}),
             Status.DRAFT,
             needs_comment=True,
         ),
-        Transition("retire", "Retire", frozenset({Status.PUBLISHED}), Status.RETIRED),
+        Transition("retire", gettext_lazy("Retire"), frozenset({Status.PUBLISHED}), Status.RETIRED),
         Transition(
             "withdraw",
-            "Withdraw",
+            gettext_lazy("Withdraw"),
             frozenset({Status.PUBLISHED, Status.RETIRED}),
             Status.WITHDRAWN,
             needs_comment=True,
@@ -129,7 +133,9 @@ def validate_entry_slug(slug: str) -> None:
     """Refuse the slugs the site's addresses need for other pages (see ENTRY_SLUG_PATTERN)."""
     if re.fullmatch(f"{PUBLIC_ID_PATTERN}|{RESERVED_SLUG}", slug):
         raise ValidationError(
-            "“%(slug)s” names another page under an entry's address; choose another slug.",
+            gettext_lazy(
+                "“%(slug)s” names another page under an entry's address; choose another slug."
+            ),
             code="reserved_slug",
             params={"slug": slug},
         )
@@ -241,11 +247,11 @@ class Entry(models.Model):
     REVISED_PARTS: tuple[str, ...] = ()
 
     public_id = models.CharField(
-        "ID",
+        gettext_lazy("ID"),
         max_length=16,
         unique=True,
         editable=False,
-        help_text="Permanent; assigned on first save and never reused.",
+        help_text=gettext_lazy("Permanent; assigned on first save and never reused."),
     )
     slug = models.SlugField(max_length=200, unique=True, validators=[validate_entry_slug])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -255,12 +261,17 @@ class Entry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="For a retired or withdrawn entry: the entry readers should use instead.",
+        help_text=gettext_lazy(
+            "For a retired or withdrawn entry: the entry readers should use instead."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the entry was first published."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=gettext_lazy("When the entry was first published."),
     )
 
     objects: ClassVar[EntryManager] = EntryManager()
@@ -359,8 +370,12 @@ class Entry(models.Model):
         transition = TRANSITIONS[transition_name]
         if self.status not in transition.sources:
             raise WorkflowError(
-                f"{self.public_id} is {self.get_status_display().lower()}; "
-                f"“{transition.label}” does not apply to it."
+                _("%(id)s is %(status)s; “%(step)s” does not apply to it.")
+                % {
+                    "id": self.public_id,
+                    "status": self.get_status_display().lower(),
+                    "step": transition.label,
+                }
             )
         self.status = transition.target
         if transition.target == Status.PUBLISHED and self.published_at is None:

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from kb.curation.evidence import verify_quote
 from kb.models import Countermeasure, Entry, Source, Status, Tactic
@@ -66,26 +67,35 @@ def _citation_problems(entry: Tactic | Countermeasure, also: set) -> list[Proble
     citations = list(entry.citations.select_related("source").order_by("position", "pk"))
     usable = Source.objects.filter(_published_or_publishing(Source, also))
     if not citations:
-        problems.append(Problem("It cites no source: add at least one citation with a quote."))
+        problems.append(Problem(_("It cites no source: add at least one citation with a quote.")))
     elif not usable.filter(pk__in=[c.source_id for c in citations]).exists():
         problems.append(
             Problem(
-                "None of its sources is published, so readers would see no reference: "
-                "publish "
-                + ", ".join(sorted({f"“{c.source.title}”" for c in citations}))
-                + " first."
+                _(
+                    "None of its sources is published, so readers would see no reference: "
+                    "publish %(sources)s first."
+                )
+                % {"sources": ", ".join(sorted({f"“{c.source.title}”" for c in citations}))}
             )
         )
     for number, citation in enumerate(citations, start=1):
         if not citation.quote.strip():
-            problems.append(Problem(f"Citation {number} ({citation.source.title}) has no quote."))
+            problems.append(
+                Problem(
+                    _("Citation %(number)s (%(source)s) has no quote.")
+                    % {"number": number, "source": citation.source.title}
+                )
+            )
             continue
         check = verify_quote(citation.source, citation.quote)
         if check.status == QuoteStatus.NOT_FOUND:
             problems.append(
                 Problem(
-                    f"The quote of citation {number} is not in the stored text of "
-                    f"“{citation.source.title}”: copy it again, word for word."
+                    _(
+                        "The quote of citation %(number)s is not in the stored text of "
+                        "“%(source)s”: copy it again, word for word."
+                    )
+                    % {"number": number, "source": citation.source.title}
                 )
             )
     return problems
@@ -94,33 +104,35 @@ def _citation_problems(entry: Tactic | Countermeasure, also: set) -> list[Proble
 def _tactic_problems(tactic: Tactic, also: set) -> list[Problem]:
     problems = []
     if not tactic.summary.strip():
-        problems.append(Problem("It has no summary."))
+        problems.append(Problem(_("It has no summary.")))
     if tactic.category_id is None:
-        problems.append(Problem("It has no category."))
+        problems.append(Problem(_("It has no category.")))
     if not tactic.stages.exists():
-        problems.append(Problem("It has no stage: the matrix would count it but show it nowhere."))
+        problems.append(
+            Problem(_("It has no stage: the matrix would count it but show it nowhere."))
+        )
     if not tactic.technologies.exists():
-        problems.append(Problem("It names no technology."))
+        problems.append(Problem(_("It names no technology.")))
     problems += _citation_problems(tactic, also)
     if not tactic.mitigations.filter(
         countermeasure__in=Countermeasure.objects.filter(
             _published_or_publishing(Countermeasure, also)
         )
     ).exists():
-        problems.append(Problem("No published countermeasure counters it yet.", blocking=False))
+        problems.append(Problem(_("No published countermeasure counters it yet."), blocking=False))
     return problems
 
 
 def _countermeasure_problems(countermeasure: Countermeasure, also: set) -> list[Problem]:
     problems = []
     if not countermeasure.summary.strip():
-        problems.append(Problem("It has no summary."))
+        problems.append(Problem(_("It has no summary.")))
     if not countermeasure.response_kind:
-        problems.append(Problem("It has no kind of response."))
+        problems.append(Problem(_("It has no kind of response.")))
     if not countermeasure.mitigations.filter(
         tactic__in=Tactic.objects.filter(_published_or_publishing(Tactic, also))
     ).exists():
-        problems.append(Problem("It counters no published tactic."))
+        problems.append(Problem(_("It counters no published tactic.")))
     problems += _citation_problems(countermeasure, also)
     return problems
 
@@ -128,21 +140,23 @@ def _countermeasure_problems(countermeasure: Countermeasure, also: set) -> list[
 def _source_problems(source: Source) -> list[Problem]:
     problems = []
     if not source.title.strip():
-        problems.append(Problem("It has no title."))
+        problems.append(Problem(_("It has no title.")))
     if not source.publisher.strip():
-        problems.append(Problem("It names no publisher."))
+        problems.append(Problem(_("It names no publisher.")))
     if not source.kind:
-        problems.append(Problem("It has no kind (news, government report…)."))
+        problems.append(Problem(_("It has no kind (news, government report…).")))
     if not (source.published_on and source.date_precision) and not source.dateline.strip():
         problems.append(
             Problem(
-                "It has no date: give the date and how much of it is known, or the "
-                "date exactly as the source prints it."
+                _(
+                    "It has no date: give the date and how much of it is known, or the "
+                    "date exactly as the source prints it."
+                )
             )
         )
     if not (source.url or source.archive_url):
         problems.append(
-            Problem("It has no link or archived copy: readers cannot check it.", blocking=False)
+            Problem(_("It has no link or archived copy: readers cannot check it."), blocking=False)
         )
     return problems
 
@@ -169,7 +183,11 @@ def _near_duplicates(entry: Entry) -> list[Problem]:
         _folded(getattr(entry, name_field)), by_folded_name, n=5, cutoff=NEAR_DUPLICATE_RATIO
     )
     return [
-        Problem(f"Its name is almost the same as {public_id} “{other}”.", blocking=False)
+        Problem(
+            _("Its name is almost the same as %(id)s “%(name)s”.")
+            % {"id": public_id, "name": other},
+            blocking=False,
+        )
         for folded in close
         for public_id, other in by_folded_name[folded]
     ]

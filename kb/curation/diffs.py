@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from kb.models import Entry
 from kb.models.revisions import parts_of, revised_fields, revised_terms
@@ -72,7 +73,7 @@ def _field_text(field: models.Field, value: Any, names: dict) -> str:
     if value in (None, ""):
         return ""
     if field.is_relation:
-        return names.get((field.related_model, value), f"#{value} (deleted)")
+        return names.get((field.related_model, value), _("#%(id)s (deleted)") % {"id": value})
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)

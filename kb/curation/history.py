@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.translation import pgettext
+
 from kb.models import Entry, Status
 from kb.models.revisions import part_rows, parts_of, revised_fields, state_of
 
@@ -47,7 +49,9 @@ class Save:
         """ "Draft → In review", or "" when the save left the status alone."""
         if self.status_before == self.status_after:
             return ""
-        before = _STATUS_LABELS.get(self.status_before, "new")
+        before = _STATUS_LABELS.get(
+            self.status_before, pgettext("the status of an entry not saved before", "new")
+        )
         return f"{before} → {_STATUS_LABELS.get(self.status_after, self.status_after)}"
 
 

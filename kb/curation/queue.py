@@ -9,6 +9,8 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Min
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kb.models import Countermeasure, Entry, Revision, RevisionStatus, Source, Status, Tactic
 from kb.models.suggestions import Suggestion
@@ -19,6 +21,18 @@ from .workflow import first_author
 ENTRY_MODELS: tuple[type[Entry], ...] = (Tactic, Countermeasure, Source)
 #: The most a queue shows at once, the longest waiting (the page says how many wait).
 QUEUE_LENGTH = 50
+
+#: How the queue names what waits, by the kind of entry: a new one, or a change to one.
+NEW_ENTRY = {
+    Tactic: gettext_lazy("New tactic"),
+    Countermeasure: gettext_lazy("New countermeasure"),
+    Source: gettext_lazy("New source"),
+}
+CHANGED_ENTRY = {
+    Tactic: gettext_lazy("Change to a tactic"),
+    Countermeasure: gettext_lazy("Change to a countermeasure"),
+    Source: gettext_lazy("Change to a source"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +50,7 @@ class Awaiting:
 
 def _name(user) -> str:
     if user is None:
-        return "someone"
+        return _("someone")
     return user.get_full_name() or user.get_username()
 
 
@@ -64,7 +78,7 @@ def _new_entries(model: type[Entry]) -> list[Awaiting]:
         .select_related("history_user")
         .order_by("-history_date")
     }
-    label = f"New {model._meta.verbose_name}"
+    label = str(NEW_ENTRY[model])
     return [
         Awaiting(
             label,
@@ -85,7 +99,7 @@ def _revisions() -> list[Awaiting]:
     )
     return [
         Awaiting(
-            f"Change to a {type(revision.entry)._meta.verbose_name}",
+            str(CHANGED_ENTRY[type(revision.entry)]),
             revision.entry.labelled,
             _name(revision.author),
             revision.submitted_at or revision.updated_at,
@@ -100,9 +114,9 @@ def _revisions() -> list[Awaiting]:
 def _suggestions() -> list[Awaiting]:
     return [
         Awaiting(
-            "Suggestion",
+            _("Suggestion"),
             str(suggestion),
-            "a reader",
+            _("a reader"),
             suggestion.created_at,
             reverse("admin:kb_suggestion_change", args=[suggestion.pk]),
         )

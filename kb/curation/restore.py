@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from kb.models import Citation, Countermeasure, Entry, Indicator, Mitigation, Source, Tactic
 
@@ -90,8 +91,15 @@ def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
             ]
             if gone:
                 skipped.append(
-                    f"The {model._meta.verbose_name} “{_describe(part)}” was not restored: "
-                    f"its {', '.join(gone)} has been deleted since."
+                    _(
+                        "The %(part)s “%(text)s” was not restored: its %(gone)s has been "
+                        "deleted since."
+                    )
+                    % {
+                        "part": model._meta.verbose_name,
+                        "text": _describe(part),
+                        "gone": ", ".join(gone),
+                    }
                 )
                 continue
             if partner:
@@ -100,8 +108,15 @@ def restore_parts(entry: Entry, moment: datetime | None) -> list[str]:
                 part._state.adding = part.pk is None
             elif owners.get(part.pk, entry.pk) != entry.pk:
                 skipped.append(
-                    f"The {model._meta.verbose_name} “{_describe(part)}” was not restored: "
-                    f"it belongs to another {entry._meta.verbose_name} now."
+                    _(
+                        "The %(part)s “%(text)s” was not restored: it belongs to another "
+                        "%(kind)s now."
+                    )
+                    % {
+                        "part": model._meta.verbose_name,
+                        "text": _describe(part),
+                        "kind": entry._meta.verbose_name,
+                    }
                 )
                 continue
             part.save()

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from kb import bulk
 from kb.models import (
@@ -37,6 +39,9 @@ from kb.models.revisions import OPEN_REVISION, about
 
 from .checks import Problem, failures, publication_problems, warnings
 from .notifications import notify, notify_reviewers
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -83,6 +88,26 @@ def first_author(entry: Entry) -> Any:
     return record.history_user if record is not None else None
 
 
+def in_site_language(text: StrOrPromise) -> str:
+    """``text`` (a lazy translation) in the site's language rather than the page's: what
+    readers see, such as a published version's note, is written in it, whoever curates it
+    in whatever language."""
+    from django.conf import settings
+
+    with override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+def needs_comment(step: object) -> str:
+    """What a step that needs a comment says when it has none."""
+    return _("“%(step)s” needs a comment: say why.") % {"step": step}
+
+
+def revision_needs_comment() -> str:
+    """What requesting changes to a pending revision says when it has no comment."""
+    return _("“%(step)s” needs a comment: say what to change.") % {"step": _("Request changes")}
+
+
 def _site_link(path: str) -> str:
     from django.conf import settings
 
@@ -120,7 +145,7 @@ def take_step(
     transition = TRANSITIONS[name]
     comment = comment.strip()
     if transition.needs_comment and not comment:
-        raise Refused([Problem(f"“{transition.label}” needs a comment: say why.")])
+        raise Refused([Problem(needs_comment(transition.label))])
     previous, first_published = entry.status, entry.published_at
     with transaction.atomic():
         entry.apply(name)  # WorkflowError if it does not apply
@@ -131,11 +156,11 @@ def take_step(
             if failures(problems):
                 entry.status, entry.published_at = previous, first_published
                 raise Refused(failures(problems))
-        entry._change_reason = note or transition.label
+        entry._change_reason = note or str(transition.label)
         entry.save()
         reinstated = entry.is_published and previous in (Status.RETIRED, Status.WITHDRAWN)
         if entry.is_published and not reinstated:
-            record_version(entry, note or transition.label)
+            record_version(entry, note or in_site_language(transition.label))
         if reinstated or entry.status in (Status.RETIRED, Status.WITHDRAWN):
             StatusChange.objects.create(
                 **about(entry), status=entry.status, reason=comment, changed_by=_user(user)
@@ -145,7 +170,8 @@ def take_step(
         _tell(entry, name, user, comment)
     along = [
         Problem(
-            f"With it, {source.public_id} “{source}” went too: {transition.label.lower()}.",
+            _("With it, %(id)s “%(source)s” went too: %(step)s.")
+            % {"id": source.public_id, "source": source, "step": str(transition.label).lower()},
             blocking=False,
         )
         for source in companions
@@ -173,24 +199,31 @@ def _cited_sources_along(entry: Entry, name: str, user: User, note: str) -> list
 
 def _tell(entry: Entry, name: str, user: User, comment: str) -> None:
     """Email the people a step concerns."""
-    label = entry.labelled
+    details = {
+        "id": entry.public_id,
+        "entry": entry.labelled,
+        "comment": comment,
+        "admin_link": _admin_link(entry),
+        "link": _site_link(entry.get_absolute_url()),
+    }
     if name == "send_to_review":
         notify_reviewers(
-            f"{entry.public_id} awaits review",
-            f"“{label}” was sent to review.\n\n{_admin_link(entry)}\n",
+            _("%(id)s awaits review") % details,
+            _("“%(entry)s” was sent to review.\n\n%(admin_link)s\n") % details,
             besides=_user(user),
         )
     elif name == "return_to_draft":
         notify(
             [first_author(entry)],
-            f"Changes requested on {entry.public_id}",
-            f"A reviewer asked for changes to “{label}”:\n\n{comment}\n\n{_admin_link(entry)}\n",
+            _("Changes requested on %(id)s") % details,
+            _("A reviewer asked for changes to “%(entry)s”:\n\n%(comment)s\n\n%(admin_link)s\n")
+            % details,
         )
     elif name == "publish":
         notify(
             [first_author(entry)],
-            f"{entry.public_id} is published",
-            f"“{label}” is published: {_site_link(entry.get_absolute_url())}\n",
+            _("%(id)s is published") % details,
+            _("“%(entry)s” is published: %(link)s\n") % details,
         )
 
 
@@ -276,8 +309,8 @@ def _locked(revision: Revision, *statuses: str) -> Revision:
         raise Refused(
             [
                 Problem(
-                    f"This revision is {locked.get_status_display().lower()} now; "
-                    "the step was not taken."
+                    _("This revision is %(status)s now; the step was not taken.")
+                    % {"status": locked.get_status_display().lower()}
                 )
             ]
         )
@@ -292,12 +325,18 @@ def submit_revision(revision: Revision, user: User) -> None:
         revision.submitted_at = timezone.now()
         revision.save()
         entry = revision.entry
+        details = {
+            "id": entry.public_id,
+            "entry": entry.labelled,
+            "note": revision.note,
+            "admin_link": _admin_link(entry),
+        }
+        if revision.note:
+            body = _("A change to “%(entry)s” was sent to review: %(note)s.\n\n%(admin_link)s\n")
+        else:
+            body = _("A change to “%(entry)s” was sent to review.\n\n%(admin_link)s\n")
         notify_reviewers(
-            f"A revision of {entry.public_id} awaits review",
-            f"A change to “{entry.labelled}” was sent to review"
-            + (f": {revision.note}" if revision.note else "")
-            + f".\n\n{_admin_link(entry)}\n",
-            besides=_user(user),
+            _("A revision of %(id)s awaits review") % details, body % details, besides=_user(user)
         )
 
 
@@ -321,13 +360,19 @@ def publish_revision(
             raise Refused(
                 [
                     Problem(
-                        "The revision was saved again after you read it: read what it "
-                        "changes now, then publish."
+                        _(
+                            "The revision was saved again after you read it: read what it "
+                            "changes now, then publish."
+                        )
                     )
                 ]
             )
-        note = note or revision.note or ("Correction" if minor else "Updated")
-        entry._change_reason = f"{'Minor correction' if minor else 'Published revision'}: {note}"
+        fallback = gettext_lazy("Correction") if minor else gettext_lazy("Updated")
+        note = note or revision.note
+        # The history's reason is for staff, in their language; the version's note is public.
+        reason = _("Minor correction: %(note)s") if minor else _("Published revision: %(note)s")
+        entry._change_reason = reason % {"note": note or fallback}
+        note = note or in_site_language(fallback)
         left_out = apply_state(entry, revision.proposed, keep_part_ids=False)
         problems = publication_problems(entry) if entry.is_published else []
         problems += [Problem(text, blocking=False) for text in left_out]
@@ -340,13 +385,16 @@ def publish_revision(
         revision.decided_at = timezone.now()
         revision.decided_by = _user(user)
         revision.save()
-        notify(
-            [revision.author],
-            f"Your change to {entry.public_id} is published",
-            f"Your change to “{entry.labelled}” is published"
-            + (" as a minor correction" if minor else "")
-            + f": {_site_link(entry.get_absolute_url())}\n",
-        )
+        details = {
+            "id": entry.public_id,
+            "entry": entry.labelled,
+            "link": _site_link(entry.get_absolute_url()),
+        }
+        if minor:
+            body = _("Your change to “%(entry)s” is published as a minor correction: %(link)s\n")
+        else:
+            body = _("Your change to “%(entry)s” is published: %(link)s\n")
+        notify([revision.author], _("Your change to %(id)s is published") % details, body % details)
     return warnings(problems)
 
 
@@ -354,7 +402,7 @@ def request_revision_changes(revision: Revision, user: User, comment: str) -> No
     """Send a revision in review back to its author with a comment saying what to change."""
     comment = comment.strip()
     if not comment:
-        raise Refused([Problem("“Request changes” needs a comment: say what to change.")])
+        raise Refused([Problem(revision_needs_comment())])
     with transaction.atomic():
         revision = _locked(revision, RevisionStatus.IN_REVIEW)
         revision.status = RevisionStatus.DRAFT
@@ -363,11 +411,20 @@ def request_revision_changes(revision: Revision, user: User, comment: str) -> No
         ReviewComment.objects.create(
             **about(entry), revision=revision, author=_user(user), text=comment
         )
+        details = {
+            "id": entry.public_id,
+            "entry": entry.labelled,
+            "comment": comment,
+            "admin_link": _admin_link(entry),
+        }
         notify(
             [revision.author],
-            f"Changes requested on your revision of {entry.public_id}",
-            f"A reviewer asked for changes to your revision of “{entry.labelled}”:"
-            f"\n\n{comment}\n\n{_admin_link(entry)}\n",
+            _("Changes requested on your revision of %(id)s") % details,
+            _(
+                "A reviewer asked for changes to your revision of “%(entry)s”:"
+                "\n\n%(comment)s\n\n%(admin_link)s\n"
+            )
+            % details,
         )
 
 

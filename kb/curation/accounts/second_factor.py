@@ -33,6 +33,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -81,7 +82,7 @@ def qr_code_svg(device: TOTPDevice) -> str:
     (dark on white, so that it scans in the admin's dark theme too)."""
     qr = segno.make(device.config_url, error="m")
     return qr.svg_inline(
-        scale=4, dark="#000", light="#fff", title="QR code of the authenticator key"
+        scale=4, dark="#000", light="#fff", title=_("QR code of the authenticator key")
     )
 
 

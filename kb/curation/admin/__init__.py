@@ -6,9 +6,10 @@ review step, and every change of status is written to the admin's history.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import accounts, entries, evidence, sources, suggestions, vocabularies  # noqa: F401  (each registers its admin classes)
 
-admin.site.site_header = "Knowledge base curation"
-admin.site.site_title = "kb admin"
-admin.site.index_title = "Curate tactics, countermeasures and sources"
+admin.site.site_header = _("Knowledge base curation")
+admin.site.site_title = _("kb admin")
+admin.site.index_title = _("Curate tactics, countermeasures and sources")

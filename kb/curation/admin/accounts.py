@@ -80,7 +80,7 @@ class EditorsUserAdmin(UserAdmin):
             self.log_change(
                 request,
                 user,
-                "Reset two-factor sign-in: enrols an authenticator app at the next sign-in.",
+                _("Reset two-factor sign-in: enrols an authenticator app at the next sign-in."),
             )
         self.message_user(
             request,
@@ -110,7 +110,7 @@ class EditorsUserAdmin(UserAdmin):
                 )
                 continue
             if self.mailed(request, user, new_account=False):
-                self.log_change(request, user, "Emailed a link to set a password.")
+                self.log_change(request, user, _("Emailed a link to set a password."))
                 self.message_user(
                     request,
                     _("A link to set a password was emailed to %(email)s.") % {"email": user.email},
@@ -154,7 +154,11 @@ class EditorsUserAdmin(UserAdmin):
         if request.method == "POST" and form.is_valid():
             user = form.save()
             role = form.cleaned_data["role"].name
-            self.log_addition(request, user, f"Added as one of the {role}, with staff status.")
+            self.log_addition(
+                request,
+                user,
+                _("Added as one of the %(role)s, with staff status.") % {"role": role},
+            )
             if self.mailed(request, user, new_account=True):
                 self.message_user(
                     request,

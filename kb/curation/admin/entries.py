@@ -20,6 +20,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from kb.curation.admin.imports import CountermeasureImportMixin, TacticImportMixin
 from kb.curation.restore import parts_moment, restore_parts
@@ -39,7 +42,7 @@ from kb.models import (
 from .evidence import QuoteCheckInline
 from .history import HistoryAdminMixin
 from .quick_add import QuickAddMixin
-from .revising import NEEDS_COMMENT, TRANSITION_FIELD, RevisionAdminMixin
+from .revising import NEEDS_COMMENT, TRANSITION_FIELD, RevisionAdminMixin, step_taken
 
 
 def editable(request: HttpRequest, entry: Entry | None) -> bool:
@@ -63,7 +66,7 @@ def transition_action(name: str):
 
     # The admin offers (and accepts) the action only to users with this permission.
     @admin.action(
-        description=f"{transition.label} (selected entries)",
+        description=format_lazy(gettext_lazy("{step} (selected entries)"), step=transition.label),
         permissions=["review"] if transition.reviewers_only else ["change"],
     )
     @transaction.atomic  # all the selected entries change, or none (the change form is atomic too)
@@ -79,18 +82,26 @@ def transition_action(name: str):
             except Refused as refusal:
                 modeladmin.report_refusal(request, entry, transition.label, refusal)
                 continue
-            modeladmin.log_change(request, entry, transition.label)
+            modeladmin.log_change(request, entry, str(transition.label))
             modeladmin.report_warnings(request, entry, found)
             changed.append(entry.public_id)
         if changed:
             modeladmin.message_user(
-                request, f"{transition.label}: {', '.join(changed)}.", messages.SUCCESS
+                request,
+                _("%(step)s: %(ids)s.") % {"step": transition.label, "ids": ", ".join(changed)},
+                messages.SUCCESS,
             )
         if skipped:
             modeladmin.message_user(
                 request,
-                f"“{transition.label}” does not apply to {', '.join(skipped)} "
-                "in their current status; they were left unchanged.",
+                ngettext(
+                    "“%(step)s” does not apply to %(ids)s in their current status; they were "
+                    "left unchanged.",
+                    "“%(step)s” does not apply to %(ids)s in their current status; they were "
+                    "left unchanged.",
+                    len(skipped),
+                )
+                % {"step": transition.label, "ids": ", ".join(skipped)},
                 messages.WARNING,
             )
 
@@ -101,11 +112,15 @@ def transition_action(name: str):
 def never_deleted(entries: list[Entry]) -> str:
     """Why entries that were ever public are not deleted, and what to do instead."""
     names = ", ".join(entry.public_id for entry in entries)
-    return (
-        f"{names} {'was' if len(entries) == 1 else 'were'} published, so nothing was deleted: "
-        "links to a published entry must keep working. Withdraw it instead (the Withdraw "
-        "button under its form); its page stays and says why."
-    )
+    return ngettext(
+        "%(ids)s was published, so nothing was deleted: links to a published entry must keep "
+        "working. Withdraw it instead (the %(button)s button under its form); its page stays "
+        "and says why.",
+        "%(ids)s were published, so nothing was deleted: links to a published entry must keep "
+        "working. Withdraw it instead (the %(button)s button under its form); its page stays "
+        "and says why.",
+        len(entries),
+    ) % {"ids": names, "button": TRANSITIONS["withdraw"].label}
 
 
 #: The steps offered as list actions: those that need a comment are on the change form.
@@ -126,17 +141,21 @@ class OneKindOfLineEnding(forms.ModelForm):
 
 class EntryForm(OneKindOfLineEnding):
     change_note = forms.CharField(
-        label="What changed",
+        label=gettext_lazy("What changed"),
         max_length=200,
         required=False,
-        help_text="One line for the history and, once published, the public change log.",
+        help_text=gettext_lazy(
+            "One line for the history and, once published, the public change log."
+        ),
     )
     review_comment = forms.CharField(
-        label="Comment",
+        label=gettext_lazy("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to request changes (say what to change) and to withdraw an "
-        "entry (say why: readers see it). Staff see comments on the entry.",
+        help_text=gettext_lazy(
+            "Required to request changes (say what to change) and to withdraw an "
+            "entry (say why: readers see it). Staff see comments on the entry."
+        ),
     )
     # Which save of a public entry's pending revision the form was opened on: two editors
     # working on one revision must not silently overwrite each other.
@@ -163,9 +182,11 @@ class EntryForm(OneKindOfLineEnding):
         if "revision_seen" in self.data and self.data["revision_seen"] != now:
             self.add_error(
                 None,
-                "Someone saved this entry's pending revision after you opened this form, so "
-                "nothing was saved. Your changes are still in the form below: open the "
-                "revision in another tab to see theirs, then save again to keep yours.",
+                _(
+                    "Someone saved this entry's pending revision after you opened this form, "
+                    "so nothing was saved. Your changes are still in the form below: open the "
+                    "revision in another tab to see theirs, then save again to keep yours."
+                ),
             )
             data = cast(QueryDict, self.data).copy()  # saving again overwrites, knowingly
             data["revision_seen"] = now
@@ -276,9 +297,11 @@ class EntryAdmin(HistoryAdminMixin, RevisionAdminMixin):
         note = form.cleaned_data.get("change_note") or ""
         restoring = getattr(request, "kb_restoring", None)
         if restoring is not None:
-            fallback = f"Restored the version of {restoring:%Y-%m-%d %H:%M} UTC"
+            fallback = _("Restored the version of %(moment)s UTC") % {
+                "moment": f"{restoring:%Y-%m-%d %H:%M}"
+            }
         else:
-            fallback = "Edited" if change else "Created"
+            fallback = _("Edited") if change else _("Created")
         obj._change_reason = note or fallback
         self.remember_form(
             request,
@@ -314,8 +337,8 @@ class EntryAdmin(HistoryAdminMixin, RevisionAdminMixin):
         except Refused as refusal:
             self.report_refusal(request, entry, label, refusal)
         else:
-            self.log_change(request, entry, label)
-            self.message_user(request, f"{label}: {entry.public_id}.")
+            self.log_change(request, entry, str(label))
+            self.message_user(request, step_taken(label, entry))
             self.report_warnings(request, entry, found)
 
 
@@ -353,8 +376,8 @@ class TacticMitigationInline(EntryPartInline, admin.TabularInline):
     fk_name = "tactic"
     extra = 1
     autocomplete_fields = ("countermeasure",)
-    verbose_name = "countermeasure"
-    verbose_name_plural = "countermeasures"
+    verbose_name = gettext_lazy("countermeasure")
+    verbose_name_plural = gettext_lazy("countermeasures")
 
 
 class CountermeasureMitigationInline(EntryPartInline, admin.TabularInline):
@@ -362,8 +385,8 @@ class CountermeasureMitigationInline(EntryPartInline, admin.TabularInline):
     fk_name = "countermeasure"
     extra = 1
     autocomplete_fields = ("tactic",)
-    verbose_name = "tactic countered"
-    verbose_name_plural = "tactics countered"
+    verbose_name = gettext_lazy("tactic countered")
+    verbose_name_plural = gettext_lazy("tactics countered")
 
 
 # TacticImportMixin: spreadsheet imports (kb/curation/admin/imports.py).
@@ -386,11 +409,14 @@ class TacticAdmin(QuickAddMixin, TacticImportMixin, EntryAdmin):
     fieldsets = (
         (None, {"fields": ("public_id", "name", "slug", "summary", "description")}),
         (
-            "Classification",
+            gettext_lazy("Classification"),
             {"fields": ("category", "technologies", "platforms", "stages", "target_groups")},
         ),
-        ("Links", {"fields": ("related_tactics", "replaced_by")}),
-        ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+        (gettext_lazy("Links"), {"fields": ("related_tactics", "replaced_by")}),
+        (
+            gettext_lazy("Status"),
+            {"fields": ("status", "published_at", "created_at", "updated_at")},
+        ),
         (None, {"fields": ("change_note", "review_comment", "revision_seen")}),
     )
     inlines = (IndicatorInline, CitationInline, TacticMitigationInline)
@@ -410,9 +436,12 @@ class CountermeasureAdmin(CountermeasureImportMixin, EntryAdmin):
     autocomplete_fields = ("actors", "replaced_by")
     fieldsets = (
         (None, {"fields": ("public_id", "name", "slug", "summary", "description")}),
-        ("Classification", {"fields": ("response_kind", "actors")}),
-        ("Links", {"fields": ("replaced_by",)}),
-        ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+        (gettext_lazy("Classification"), {"fields": ("response_kind", "actors")}),
+        (gettext_lazy("Links"), {"fields": ("replaced_by",)}),
+        (
+            gettext_lazy("Status"),
+            {"fields": ("status", "published_at", "created_at", "updated_at")},
+        ),
         (None, {"fields": ("change_note", "review_comment", "revision_seen")}),
     )
     inlines = (CountermeasureMitigationInline, CitationInline)

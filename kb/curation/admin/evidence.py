@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kb.curation.evidence import (
     ExtractionError,
@@ -96,8 +96,9 @@ class StoredTextForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        megabytes = max_upload_bytes() // (1024 * 1024)
         self.fields["upload"].help_text = _(".txt, .html or .pdf, up to %(size)s.") % {
-            "size": f"{max_upload_bytes() // (1024 * 1024)} MB"
+            "size": _("%(megabytes)d MB") % {"megabytes": megabytes}
         }
 
     def clean(self) -> dict:
@@ -213,8 +214,10 @@ def stored_text_view(
                 request,
                 _("The text was stored and the source's citations checked against it.")
                 if not failed
-                else _(
-                    "The text was stored; %(count)s of the source's citations are not found in it."
+                else ngettext(
+                    "The text was stored; %(count)s of the source's citations is not found in it.",
+                    "The text was stored; %(count)s of the source's citations are not found in it.",
+                    failed,
                 )
                 % {"count": failed},
             )

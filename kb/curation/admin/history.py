@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kb.curation.diffs import compare
@@ -27,7 +28,7 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
     def _entry_or_404(self, request: HttpRequest, object_id: str) -> Entry:
         entry = self.get_object(request, unquote(object_id))
         if entry is None:
-            raise Http404("No such entry.")
+            raise Http404(_("No such entry."))
         if not self.has_view_or_change_permission(request, entry):
             raise PermissionDenied
         return entry
@@ -38,7 +39,7 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
         with_changes(entry, list(page.object_list))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"History: {entry}",
+            "title": _("History: %(entry)s") % {"entry": entry},
             "opts": self.model._meta,
             "original": entry,
             "page": page,
@@ -60,7 +61,8 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
                 moment = timezone.make_aware(moment, UTC)
             if moment is None:
                 return HttpResponseBadRequest(
-                    f"Choose two saves to compare (“{name}” is missing or not a moment)."
+                    _("Choose two saves to compare (“%(name)s” is missing or not a moment).")
+                    % {"name": name}
                 )
             moments.append(moment)
         earlier, later = sorted(moments)
@@ -69,7 +71,7 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
         after = state_as_of(model, entry.pk, later) or empty_state(model)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Compare two moments of {entry}",
+            "title": _("Compare two moments of %(entry)s") % {"entry": entry},
             "opts": self.model._meta,
             "original": entry,
             "earlier": earlier,

@@ -225,7 +225,9 @@ class SpreadsheetImportMixin(ImportMixin):
                 cast(int, request.user.pk),
                 [row.entry],
                 ADDITION if row.new_entry else CHANGE,
-                change_message=f"{message}: {what}" if what else message,
+                change_message=_("%(note)s: %(what)s") % {"note": message, "what": what}
+                if what
+                else message,
                 single_object=True,
             )
 

@@ -8,6 +8,8 @@ The two-form path it replaces (the tactic form, then a pop-up for a new source) 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -17,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from kb.models import (
@@ -32,6 +36,9 @@ from kb.models import (
 )
 from kb.models.sources import web_link
 from kb.models.workflow import validate_entry_slug
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _unique_slug(model: type[Tactic] | type[Source], text: str) -> str:
@@ -54,43 +61,71 @@ def _reserved(slug: str) -> bool:
 class TacticFromSourceForm(forms.Form):
     """The fields a tactic needs to be reviewed, and its first citation."""
 
-    name = forms.CharField(max_length=200)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ModelChoiceField(queryset=Category.objects.all())
-    stages = forms.ModelMultipleChoiceField(queryset=Stage.objects.all())
-    technologies = forms.ModelMultipleChoiceField(queryset=Technology.objects.all())
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"), queryset=Category.objects.all()
+    )
+    stages = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Stages"), queryset=Stage.objects.all()
+    )
+    technologies = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Technologies"), queryset=Technology.objects.all()
+    )
     red_flag = forms.CharField(
-        label="A red flag",
+        label=gettext_lazy("A red flag"),
         required=False,
-        help_text="Something NGO staff can notice that suggests the tactic (optional).",
+        help_text=gettext_lazy(
+            "Something NGO staff can notice that suggests the tactic (optional)."
+        ),
     )
     source = forms.ModelChoiceField(
+        label=gettext_lazy("Source"),
         queryset=Source.objects.all(),
         required=False,
-        help_text="A source already in the knowledge base, or leave empty and describe a "
-        "new one below.",
+        help_text=gettext_lazy(
+            "A source already in the knowledge base, or leave empty and describe a new one below."
+        ),
     )
-    source_title = forms.CharField(label="New source: title", max_length=500, required=False)
-    source_publisher = forms.CharField(label="Publisher", max_length=200, required=False)
-    source_kind = forms.ChoiceField(label="Kind", choices=SourceKind.choices, required=False)
+    source_title = forms.CharField(
+        label=gettext_lazy("New source: title"), max_length=500, required=False
+    )
+    source_publisher = forms.CharField(
+        label=gettext_lazy("Publisher"), max_length=200, required=False
+    )
+    source_kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=SourceKind.choices, required=False
+    )
     source_url = forms.URLField(
-        label="URL", max_length=1000, required=False, assume_scheme="https", validators=[web_link]
+        label=gettext_lazy("URL"),
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        validators=[web_link],
     )
-    source_published_on = forms.DateField(label="Date", required=False)
+    source_published_on = forms.DateField(label=gettext_lazy("Date"), required=False)
     source_date_precision = forms.ChoiceField(
-        label="How much of the date is known",
+        label=gettext_lazy("How much of the date is known"),
         choices=[("", "---------"), *DatePrecision.choices],
         required=False,
     )
     source_dateline = forms.CharField(
-        label="Or the date exactly as the source prints it", max_length=100, required=False
+        label=gettext_lazy("Or the date exactly as the source prints it"),
+        max_length=100,
+        required=False,
     )
     quote = forms.CharField(
+        label=gettext_lazy("Quote"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Copied exactly from the source, word for word.",
+        help_text=gettext_lazy("Copied exactly from the source, word for word."),
     )
     locator = forms.CharField(
-        max_length=100, required=False, help_text="Where it stands, e.g. “paragraph 4”."
+        label=gettext_lazy("Locator"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Where it stands, e.g. “paragraph 4”."),
     )
 
     def __init__(self, *args, admin_site=None, **kwargs) -> None:
@@ -113,32 +148,37 @@ class TacticFromSourceForm(forms.Form):
                 if not cleaned.get(name):
                     self.add_error(
                         name,
-                        "Choose an existing source, or give the new one's title, publisher "
-                        "and kind.",
+                        _(
+                            "Choose an existing source, or give the new one's title, "
+                            "publisher and kind."
+                        ),
                     )
             dated = bool(cleaned.get("source_published_on"))
             if dated != bool(cleaned.get("source_date_precision")):
                 self.add_error(
-                    "source_date_precision", "A date and how much of it is known go together."
+                    "source_date_precision", _("A date and how much of it is known go together.")
                 )
         if not cleaned.get("quote", "").strip():
-            self.add_error("quote", "Copy the passage that supports the tactic.")
+            self.add_error("quote", _("Copy the passage that supports the tactic."))
         return cleaned
 
     #: The form's sections, as the page shows them.
     SECTIONS = (
-        ("The tactic", ("name", "summary", "category", "stages", "technologies", "red_flag")),
         (
-            "The source",
+            gettext_lazy("The tactic"),
+            ("name", "summary", "category", "stages", "technologies", "red_flag"),
+        ),
+        (
+            gettext_lazy("The source"),
             (
                 "source", "source_title", "source_publisher", "source_kind", "source_url",
                 "source_published_on", "source_date_precision", "source_dateline",
             ),
         ),
-        ("The quote", ("quote", "locator")),
+        (gettext_lazy("The quote"), ("quote", "locator")),
     )  # fmt: skip
 
-    def sections(self) -> list[tuple[str, list]]:
+    def sections(self) -> list[tuple[StrOrPromise, list]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     @transaction.atomic
@@ -195,18 +235,22 @@ class QuickAddMixin(SimpleHistoryAdmin):
             raise PermissionDenied
         form = TacticFromSourceForm(request.POST or None, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
-            tactic = form.save(note="Created from a source")
-            self.log_addition(request, tactic, "Created from a source")
+            note = _("Created from a source")
+            tactic = form.save(note=note)
+            self.log_addition(request, tactic, note)
             self.message_user(
                 request,
-                f"{tactic.public_id} was created as a draft with its citation. Add more here, "
-                "then send it to review.",
+                _(
+                    "%(id)s was created as a draft with its citation. Add more here, then "
+                    "send it to review."
+                )
+                % {"id": tactic.public_id},
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:kb_tactic_change", args=[tactic.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Add a tactic from a source",
+            "title": _("Add a tactic from a source"),
             "opts": self.model._meta,
             "form": form,
             "media": self.media + form.media,

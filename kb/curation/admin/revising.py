@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -21,17 +22,22 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from kb.curation.diffs import compare
 from kb.curation.workflow import (
     Refused,
     discard_revision,
+    needs_comment,
     open_revision,
     publish_revision,
     record_proposal,
     rehearsal,
     request_revision_changes,
+    revision_needs_comment,
     submit_revision,
     take_step,
 )
@@ -45,26 +51,40 @@ from kb.models import (
     capture_state,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TRANSITION_FIELD = "_transition"
 
 #: The steps of a pending revision, by the name their button posts.
 REVISION_STEPS = {
-    "submit_revision": "Send revision to review",
-    "publish_revision": "Publish revision",
-    "publish_minor_revision": "Publish as a minor correction",
-    "request_revision_changes": "Request changes",
-    "discard_revision": "Discard revision",
+    "submit_revision": gettext_lazy("Send revision to review"),
+    "publish_revision": gettext_lazy("Publish revision"),
+    "publish_minor_revision": gettext_lazy("Publish as a minor correction"),
+    "request_revision_changes": gettext_lazy("Request changes"),
+    "discard_revision": gettext_lazy("Discard revision"),
 }
 
-#: Steps that need a comment, and what the form says when it is missing.
+#: Steps that need a comment, and what the form says when it is missing (in the page's
+#: language: worded when the form is checked).
 NEEDS_COMMENT = {
     **{
-        name: f"“{step.label}” needs a comment: say why."
+        name: lazy(needs_comment, str)(step.label)
         for name, step in TRANSITIONS.items()
         if step.needs_comment
     },
-    "request_revision_changes": "“Request changes” needs a comment: say what to change.",
+    "request_revision_changes": lazy(revision_needs_comment, str)(),
 }
+
+
+def step_taken(label: StrOrPromise, entry: Entry) -> str:
+    """What the admin says once a step is taken: "Publish: TT-0001."."""
+    return _("%(step)s: %(id)s.") % {"step": label, "id": entry.public_id}
+
+
+def about_entry(entry: Entry, problem: object) -> str:
+    """A problem or warning about one entry: "TT-0001: It has no summary."."""
+    return _("%(id)s: %(problem)s") % {"id": entry.public_id, "problem": problem}
 
 
 @dataclass
@@ -196,7 +216,10 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
                 )
                 for text in left_out:  # said on the page this request shows
                     SimpleHistoryAdmin.message_user(
-                        self, request, f"The pending revision: {text}", messages.WARNING
+                        self,
+                        request,
+                        _("The pending revision: %(problem)s") % {"problem": text},
+                        messages.WARNING,
                     )
             response, saved = act()
             if hasattr(response, "render"):
@@ -218,11 +241,15 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
                 entry, edit.revision, edit.live, proposed, request.user, edit.note
             )
             if revision is not None:
-                super().log_change(request, entry, f"Pending revision: {edit.note or 'edited'}")
+                super().log_change(
+                    request,
+                    entry,
+                    _("Pending revision: %(note)s") % {"note": edit.note or _("edited")},
+                )
             if step in REVISION_STEPS:
                 if revision is None:
                     self.message_user(
-                        request, "Nothing was changed, so there is no revision.", messages.INFO
+                        request, _("Nothing was changed, so there is no revision."), messages.INFO
                     )
                     return
                 self.take_revision_step(request, revision, step, edit.comment)
@@ -231,12 +258,15 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
             elif revision is not None:
                 self.message_user(
                     request,
-                    f"Your changes to {entry.public_id} are kept as a pending revision: the "
-                    "public page does not change until a reviewer publishes it.",
+                    _(
+                        "Your changes to %(id)s are kept as a pending revision: the public page "
+                        "does not change until a reviewer publishes it."
+                    )
+                    % {"id": entry.public_id},
                     messages.SUCCESS,
                 )
             else:
-                self.message_user(request, "Nothing was changed.", messages.INFO)
+                self.message_user(request, _("Nothing was changed."), messages.INFO)
 
     def _take_entry_step(self, request, entry: Entry, name: str, comment: str, note: str) -> None:
         entry = type(entry)._default_manager.get(pk=entry.pk)
@@ -251,8 +281,8 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
         except WorkflowError as error:
             self.message_user(request, str(error), messages.WARNING)
             return
-        super().log_change(request, entry, label)
-        self.message_user(request, f"{label}: {entry.public_id}.")
+        super().log_change(request, entry, str(label))
+        self.message_user(request, step_taken(label, entry))
         self.report_warnings(request, entry, found)
 
     def take_revision_step(
@@ -284,25 +314,27 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
         except Refused as refusal:
             self.report_refusal(request, entry, label, refusal)
             return False
-        super().log_change(request, entry, label)
-        self.message_user(request, f"{label}: {entry.public_id}.", messages.SUCCESS)
+        super().log_change(request, entry, str(label))
+        self.message_user(request, step_taken(label, entry), messages.SUCCESS)
         self.report_warnings(request, entry, found)
         return True
 
-    def report_refusal(self, request, entry: Entry, label: str, refusal: Refused) -> None:
+    def report_refusal(self, request, entry: Entry, label: StrOrPromise, refusal: Refused) -> None:
         """Every reason a step was refused, in plain words."""
+        reasons = " ".join(
+            _("%(number)d. %(problem)s") % {"number": number, "problem": problem}
+            for number, problem in enumerate(refusal.problems, start=1)
+        )
         self.message_user(
             request,
-            f"“{label}” was refused for {entry.public_id}: "
-            + " ".join(
-                f"{number}. {problem}" for number, problem in enumerate(refusal.problems, start=1)
-            ),
+            _("“%(step)s” was refused for %(id)s: %(reasons)s")
+            % {"step": label, "id": entry.public_id, "reasons": reasons},
             messages.ERROR,
         )
 
     def report_warnings(self, request, entry: Entry, found: list) -> None:
         for problem in found:
-            self.message_user(request, f"{entry.public_id}: {problem}", messages.WARNING)
+            self.message_user(request, about_entry(entry, problem), messages.WARNING)
 
     def add_revision_context(self, request: HttpRequest, context: dict, obj: Entry | None) -> None:
         """What the change form says about a public entry's pending revision."""
@@ -339,10 +371,10 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
     def _revision_or_404(self, request: HttpRequest, object_id: str) -> tuple[Entry, Revision]:
         entry = self.get_object(request, unquote(object_id))
         if entry is None or not self.has_view_or_change_permission(request, entry):
-            raise Http404("No such entry.")
+            raise Http404(_("No such entry."))
         revision = open_revision(entry)
         if revision is None:
-            raise Http404("This entry has no pending revision.")
+            raise Http404(_("This entry has no pending revision."))
         return entry, revision
 
     def revision_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -367,7 +399,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
         live = capture_state(entry)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Pending revision of {entry.labelled}",
+            "title": _("Pending revision of %(entry)s") % {"entry": entry.labelled},
             "opts": self.model._meta,
             "original": entry,
             "revision": revision,

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kb.models import LinkCheck, Source, SourceText
 
@@ -45,11 +45,14 @@ class SourceAdmin(SourceImportMixin, EntryAdmin):  # Import button: kb/curation/
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("public_id", "title", "slug", "publisher", "authors", "kind")}),
-        ("Date", {"fields": ("published_on", "date_precision", "dateline")}),
-        ("Where to find it", {"fields": ("url", "archive_url", "last_link_checks")}),
+        (gettext_lazy("Date"), {"fields": ("published_on", "date_precision", "dateline")}),
+        (gettext_lazy("Where to find it"), {"fields": ("url", "archive_url", "last_link_checks")}),
         (gettext_lazy("Stored text (staff only)"), {"fields": ("stored_text_summary",)}),
         (None, {"fields": ("summary", "replaced_by")}),
-        ("Status", {"fields": ("status", "published_at", "created_at", "updated_at")}),
+        (
+            gettext_lazy("Status"),
+            {"fields": ("status", "published_at", "created_at", "updated_at")},
+        ),
         (None, {"fields": ("change_note", "review_comment", "revision_seen")}),
     )
 
@@ -121,7 +124,9 @@ class SourceAdmin(SourceImportMixin, EntryAdmin):  # Import button: kb/curation/
                     "kb-link-ok" if check.ok else "kb-link-broken",
                     check.get_link_display(),
                     check.url,
-                    check.answer if check.ok else _("broken: %s") % check.answer,
+                    check.answer
+                    if check.ok
+                    else _("broken: %(answer)s") % {"answer": check.answer},
                     check.checked_at.strftime("%Y-%m-%d %H:%M UTC"),
                 )
                 for check in checks
@@ -141,11 +146,16 @@ class SourceAdmin(SourceImportMixin, EntryAdmin):  # Import button: kb/curation/
                 url,
                 _("Attach the text"),
             )
+        paragraphs = len(stored.paragraphs)
         return format_html(
             '{} <a href="{}">{}</a>',
-            _("%(count)s paragraphs, %(format)s by %(user)s on %(date)s.")
+            ngettext(
+                "%(count)s paragraph, %(format)s by %(user)s on %(date)s.",
+                "%(count)s paragraphs, %(format)s by %(user)s on %(date)s.",
+                paragraphs,
+            )
             % {
-                "count": len(stored.paragraphs),
+                "count": paragraphs,
                 "format": stored.get_original_format_display().lower(),
                 "user": stored.attached_by or _("someone"),
                 "date": stored.attached_at.strftime("%Y-%m-%d"),
@@ -154,10 +164,10 @@ class SourceAdmin(SourceImportMixin, EntryAdmin):  # Import button: kb/curation/
             _("Read it, cite a passage, replace or remove it"),
         )
 
-    @admin.display(description="Date")
+    @admin.display(description=gettext_lazy("Date"))
     def date_display(self, source: Source) -> str:
         return source.date_display
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=gettext_lazy("Citations"), ordering="citation_count")
     def citation_count(self, source: Source) -> int:
         return source.citation_count  # type: ignore[attr-defined]  # annotated by get_queryset

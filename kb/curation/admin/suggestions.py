@@ -30,7 +30,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kb.models import Category, Entry, Status, Suggestion, SuggestionKind, SuggestionStatus, Tactic
 from kb.models.workflow import validate_entry_slug
@@ -184,7 +184,12 @@ class SuggestionAdmin(admin.ModelAdmin):
             self.log_change(request, suggestion, _("Dismissed"))
             dismissed += 1
         self.message_user(
-            request, _("%(count)d suggestions dismissed.") % {"count": dismissed}, messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)d suggestion dismissed.", "%(count)d suggestions dismissed.", dismissed
+            )
+            % {"count": dismissed},
+            messages.SUCCESS,
         )
 
     # --- one suggestion ---------------------------------------------------------------------

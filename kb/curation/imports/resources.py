@@ -197,7 +197,9 @@ def reasons_of(error: ValidationError, columns: dict[str, str]) -> list[str]:
     if not hasattr(error, "error_dict"):
         return list(error.messages)
     return [
-        f"{columns.get(field, field)}: {message}" if field != "__all__" else message
+        _("%(column)s: %(problem)s") % {"column": columns.get(field, field), "problem": message}
+        if field != "__all__"
+        else message
         for field, messages in error.message_dict.items()
         for message in messages
     ]

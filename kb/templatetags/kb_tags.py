@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 from kb.markdown import render_markdown
 
@@ -21,7 +22,7 @@ def markdown_filter(text: str) -> SafeString:
 def in_minutes(duration: timedelta | None) -> str:
     """A duration in whole minutes, for people: "15 minutes"."""
     minutes = max(1, round(duration.total_seconds() / 60)) if duration else 0
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 @register.filter

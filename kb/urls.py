@@ -1,16 +1,24 @@
 """The site's address table: public pages, the API, the admin, and what crawlers read."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from kb.reading.sitemaps import SITEMAPS
 from kb.reading.views import robots_txt
 
 handler500 = "kb.web.health.server_error"
 
-urlpatterns = [
+# The reader's pages in every language: English unprefixed (every address course material
+# already links keeps answering, in English), the others under /es/, /fr/, /ar/.
+urlpatterns = i18n_patterns(
     path("", include(("kb.reading.urls", "kb"))),
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["kb"]), name="javascript-catalog"),
+    prefix_default_language=False,
+)
+urlpatterns += [
     path("api/", include(("kb.api.urls", "api"))),
     path("admin/", admin.site.urls),
     path(

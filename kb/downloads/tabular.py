@@ -112,8 +112,8 @@ def _mitigations(build_url: BuildUrl, chunk_size: int) -> Iterator[list]:
     mitigations = Mitigation.objects.filter(
         countermeasure__in=Countermeasure.objects.published(),
         tactic__in=Tactic.objects.published(),
-    ).order_by("countermeasure_id", "tactic__name", "tactic_id")
-    rows = mitigations.values_list("countermeasure__public_id", "tactic__public_id", "note")
+    ).order_by("countermeasure_id", "tactic__name_en", "tactic_id")
+    rows = mitigations.values_list("countermeasure__public_id", "tactic__public_id", "note_en")
     for row in rows.iterator(chunk_size=chunk_size):
         yield list(row)
 

@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from kb.models import ContentVersion, Entry, canonical_public_id, current_content_version
+from kb.models.translations import reading_language
 from kb.search import Search, SearchableQuerySet, SearchOutcome
 
 from .facets import Facet, FacetOption, Option, bitset
@@ -200,7 +201,10 @@ class EntryList:
         if search is None:
             base = rows.order_by()
             candidates: Sequence[int] = per_content_version(
-                f"{self.name}:{order_name}", version, lambda: ids_in_order(base.order_by(*ordering))
+                # Orders by name differ by language (each sorts its own names).
+                f"{self.name}:{order_name}:{reading_language()}",
+                version,
+                lambda: ids_in_order(base.order_by(*ordering)),
             )
             everything = per_content_version(
                 f"{self.name}:all", version, lambda: bitset(candidates)

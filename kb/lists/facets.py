@@ -12,12 +12,17 @@ scanned every published tactic (docs/performance.md says what that buys).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Model, Q
 
 from kb.models import Vocabulary, public_terms
+from kb.models.translations import in_reading_language
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class FacetOption:
     """One option as a list shows it: how many results choosing it would give."""
 
     value: str
-    label: str
+    label: StrOrPromise
     count: int
     selected: bool
 
@@ -59,7 +64,7 @@ class Option:
     """One option of a facet with the set of entries carrying it."""
 
     value: str
-    label: str
+    label: StrOrPromise  # a choice's label stays lazy: shown in the reader's language
     members: int
 
 
@@ -80,7 +85,7 @@ class TermFacet(MembershipFacet):
         self.vocabulary, self.relation, self.condition = vocabulary, relation, condition or Q()
 
     def load(self, model: type[Model]) -> list[Option]:
-        terms = public_terms(self.vocabulary).order_by("position", "name")
+        terms = public_terms(self.vocabulary).order_by("position", in_reading_language("name"))
         links = (
             self.vocabulary._default_manager.filter(
                 self.condition, **{f"{self.relation}__isnull": False}
@@ -97,7 +102,7 @@ class TermFacet(MembershipFacet):
 class ChoiceFacet(MembershipFacet):
     """Counts per value of a field with fixed choices."""
 
-    def __init__(self, field: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, field: str, choices: Sequence[tuple[str, StrOrPromise]]) -> None:
         self.field, self.choices = field, choices
 
     def load(self, model: type[Model]) -> list[Option]:

@@ -35,6 +35,7 @@ from kb.models import (
     Vocabulary,
     public_terms,
 )
+from kb.models.translations import text_ordering
 
 SEARCH, SORT, EXACT = "q", "sort", "exact"
 
@@ -166,7 +167,7 @@ class KnowledgeBaseFilterSet(django_filters.FilterSet):
         """The chosen order's name and order_by expressions."""
         sort: SortFilter = self.filters[SORT]
         name = sort.chosen(self.form.cleaned_data.get(SORT), searching=searching)
-        return name, sort.orderings[name][1]
+        return name, text_ordering(sort.orderings[name][1], self._meta.model)
 
 
 class TacticFilter(KnowledgeBaseFilterSet):

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy
 
 from .history import History
 from .tactics import Tactic
+from .translations import Translatable, Translated, in_reading_language
 from .workflow import Entry, EntryQuerySet
 
 if TYPE_CHECKING:
@@ -18,12 +20,12 @@ if TYPE_CHECKING:
 class ResponseKind(models.TextChoices):
     """How a countermeasure works against a tactic."""
 
-    DETECT = "detect", "Detect"
-    DENY = "deny", "Deny"
-    DISRUPT = "disrupt", "Disrupt"
-    DETER = "deter", "Deter"
-    PREVENT = "prevent", "Prevent"
-    SUPPORT_VICTIMS = "support_victims", "Support victims"
+    DETECT = "detect", gettext_lazy("Detect")
+    DENY = "deny", gettext_lazy("Deny")
+    DISRUPT = "disrupt", gettext_lazy("Disrupt")
+    DETER = "deter", gettext_lazy("Deter")
+    PREVENT = "prevent", gettext_lazy("Prevent")
+    SUPPORT_VICTIMS = "support_victims", gettext_lazy("Support victims")
 
 
 class CountermeasureQuerySet(EntryQuerySet):
@@ -40,7 +42,7 @@ class CountermeasureQuerySet(EntryQuerySet):
                 "mitigations",
                 queryset=Mitigation.objects.filter(tactic__in=Tactic.objects.published())
                 .select_related("tactic", "tactic__category")
-                .order_by("tactic__name"),
+                .order_by(in_reading_language("tactic__name")),
                 to_attr="public_mitigations",
             ),
             public_citations_prefetch(),
@@ -50,20 +52,32 @@ class CountermeasureQuerySet(EntryQuerySet):
 CountermeasureManager = models.Manager.from_queryset(CountermeasureQuerySet)
 
 
-class Countermeasure(Entry):
+class Countermeasure(Translatable, Entry):
     """A response to one or more tactics, by a kind of actor, as reported by the sources."""
 
     PUBLIC_ID_PREFIX = "CM"
     REVISED_PARTS = ("citations", "mitigations")
 
-    name = models.CharField(max_length=200)
-    summary = models.TextField(help_text="One paragraph, plain text, shown in lists and previews.")
-    description = models.TextField(
-        blank=True, help_text="Markdown. Raw HTML is removed when the page is rendered."
+    name = Translated(models.CharField("name", max_length=200))
+    summary = Translated(
+        models.TextField(
+            "summary",
+            help_text=gettext_lazy("One paragraph, plain text, shown in lists and previews."),
+        )
+    )
+    description = Translated(
+        models.TextField(
+            "description",
+            blank=True,
+            help_text=gettext_lazy("Markdown. Raw HTML is removed when the page is rendered."),
+        )
     )
     response_kind = models.CharField(max_length=20, choices=ResponseKind.choices)
     actors = models.ManyToManyField(
-        "kb.Actor", blank=True, related_name="countermeasures", help_text="Who applies it."
+        "kb.Actor",
+        blank=True,
+        related_name="countermeasures",
+        help_text=gettext_lazy("Who applies it."),
     )
     tactics = models.ManyToManyField(
         Tactic, through="Mitigation", blank=True, related_name="countermeasures"
@@ -77,7 +91,7 @@ class Countermeasure(Entry):
         public_citations: list[Citation]
 
     class Meta(Entry.Meta):
-        ordering = ["name"]
+        ordering = ["name_en"]
         permissions = [
             ("review_countermeasure", "Can publish, return to draft and retire countermeasures")
         ]
@@ -89,13 +103,16 @@ class Countermeasure(Entry):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "name"], name="countermeasure_status_name_idx"),
+            models.Index(fields=["status", "name_en"], name="countermeasure_status_name_idx"),
             # The ids of published entries from the index alone (facet counts, see kb.lists.facets).
             models.Index(fields=["status", "id"], name="countermeasure_status_id_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.name}" if self.public_id else self.name
+
+    def translated_parts(self) -> list[models.Model]:
+        return [*self.mitigations.all(), *self.citations.all()]
 
     def references(self) -> list:
         from .sources import group_citations
@@ -110,7 +127,7 @@ class Mitigation(models.Model):
         Countermeasure, on_delete=models.CASCADE, related_name="mitigations"
     )
     tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="mitigations")
-    note = models.CharField("how it counters the tactic", max_length=500, blank=True)
+    note = Translated(models.CharField("how it counters the tactic", max_length=500, blank=True))
 
     history = History()
 
@@ -123,3 +140,7 @@ class Mitigation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.countermeasure.public_id} counters {self.tactic.public_id}"
+
+    def english_texts(self) -> list[str]:
+        """What a translation of this note translates."""
+        return [self.note_en]

@@ -8,16 +8,19 @@ published entries have one, so nothing unpublished can surface through search.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from kb.search import SearchableQuerySet
+
+from .translations import Translated
 
 
 class DocumentKind(models.TextChoices):
     """The kind of entry a search document stands for."""
 
-    TACTIC = "tactic", "Tactic"
-    COUNTERMEASURE = "countermeasure", "Countermeasure"
-    SOURCE = "source", "Source"
+    TACTIC = "tactic", gettext_lazy("Tactic")
+    COUNTERMEASURE = "countermeasure", gettext_lazy("Countermeasure")
+    SOURCE = "source", gettext_lazy("Source")
 
 
 class SearchDocumentQuerySet(SearchableQuerySet):
@@ -142,14 +145,21 @@ class SynonymGroup(models.Model):
     so admins can add synonyms without a code change.
     """
 
-    terms = models.TextField(
-        help_text="Comma-separated words or phrases, e.g. “bitcoin, crypto, virtual currency”."
+    terms = Translated(
+        models.TextField(
+            "terms",
+            help_text=gettext_lazy(
+                "Comma-separated words or phrases, e.g. “bitcoin, crypto, virtual currency”."
+            ),
+        )
     )
-    note = models.CharField(max_length=200, blank=True, help_text="Why these belong together.")
+    note = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("Why these belong together.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["terms"]
+        ordering = ["terms_en"]
 
     def __str__(self) -> str:
         return self.terms

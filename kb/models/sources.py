@@ -9,15 +9,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy
 
 from .evidence import QuoteStatus
 from .history import History
+from .translations import Translatable, Translated
 from .workflow import Entry, EntryQuerySet
 
 # Sources are on the web; any other scheme is refused (see the constraints below).
 web_link = URLValidator(
     schemes=["http", "https"],
-    message="Enter a web address (http or https).",
+    message=gettext_lazy("Enter a web address (http or https)."),
     code="not_a_web_link",  # its own code, or a form's "Enter a valid URL." would replace it
 )
 
@@ -25,19 +27,19 @@ web_link = URLValidator(
 class SourceKind(models.TextChoices):
     """What kind of publication a source is, which tells readers how to weigh it."""
 
-    NEWS = "news", "News article"
-    GOVERNMENT_REPORT = "government_report", "Government report"
-    NGO_REPORT = "ngo_report", "NGO report"
-    ACADEMIC = "academic", "Academic publication"
-    OTHER = "other", "Other"
+    NEWS = "news", gettext_lazy("News article")
+    GOVERNMENT_REPORT = "government_report", gettext_lazy("Government report")
+    NGO_REPORT = "ngo_report", gettext_lazy("NGO report")
+    ACADEMIC = "academic", gettext_lazy("Academic publication")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class DatePrecision(models.TextChoices):
     """How much of ``Source.published_on`` is known: many sources give only a month or year."""
 
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", gettext_lazy("Day")
+    MONTH = "month", gettext_lazy("Month")
+    YEAR = "year", gettext_lazy("Year")
 
 
 class SourceQuerySet(EntryQuerySet):
@@ -54,7 +56,7 @@ class SourceQuerySet(EntryQuerySet):
                     | Q(countermeasure__in=Countermeasure.objects.published())
                 )
                 .select_related("tactic", "countermeasure")
-                .order_by("tactic__name", "countermeasure__name", "position", "pk"),
+                .order_by("tactic__name_en", "countermeasure__name_en", "position", "pk"),
                 to_attr="public_citations",
             )
         )
@@ -63,7 +65,7 @@ class SourceQuerySet(EntryQuerySet):
 SourceManager = models.Manager.from_queryset(SourceQuerySet)
 
 
-class Source(Entry):
+class Source(Translatable, Entry):
     """An article or report that documents tactics or countermeasures."""
 
     PUBLIC_ID_PREFIX = "SR"
@@ -71,33 +73,39 @@ class Source(Entry):
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
     authors = models.CharField(
-        max_length=500, blank=True, help_text="As credited, separated by commas."
+        max_length=500, blank=True, help_text=gettext_lazy("As credited, separated by commas.")
     )
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS)
     published_on = models.DateField(
-        null=True, blank=True, help_text="Leave empty when the source does not give a date."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Leave empty when the source does not give a date."),
     )
     date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision.choices,
         blank=True,
-        help_text="How much of the date is known; the rest of the date is ignored.",
+        help_text=gettext_lazy("How much of the date is known; the rest of the date is ignored."),
     )
     dateline = models.CharField(
         max_length=100,
         blank=True,
-        help_text="The date exactly as the source prints it, when it is not a full date "
-        "(for example a dateline without a year).",
+        help_text=gettext_lazy(
+            "The date exactly as the source prints it, when it is not a full date "
+            "(for example a dateline without a year)."
+        ),
     )
-    url = models.URLField("URL", max_length=1000, blank=True, validators=[web_link])
+    url = models.URLField(gettext_lazy("URL"), max_length=1000, blank=True, validators=[web_link])
     archive_url = models.URLField(
-        "archived copy URL",
+        gettext_lazy("archived copy URL"),
         max_length=1000,
         blank=True,
         validators=[web_link],
-        help_text="A copy in a web archive, so the evidence stays reachable if the original moves.",
+        help_text=gettext_lazy(
+            "A copy in a web archive, so the evidence stays reachable if the original moves."
+        ),
     )
-    summary = models.TextField(blank=True)
+    summary = Translated(models.TextField("summary", blank=True))
 
     objects: ClassVar[SourceManager] = SourceManager()
     history = History()
@@ -143,9 +151,13 @@ class Source(Entry):
 
     def clean(self) -> None:
         if self.published_on and not self.date_precision:
-            raise ValidationError({"date_precision": "Say how much of the date is known."})
+            raise ValidationError(
+                {"date_precision": gettext_lazy("Say how much of the date is known.")}
+            )
         if self.date_precision and not self.published_on:
-            raise ValidationError({"published_on": "Give the date, or clear its precision."})
+            raise ValidationError(
+                {"published_on": gettext_lazy("Give the date, or clear its precision.")}
+            )
 
     @property
     def date_display(self) -> str:
@@ -172,23 +184,40 @@ class Citation(models.Model):
         blank=True,
         related_name="citations",
     )
-    quote = models.TextField(help_text="Copied exactly from the source, word for word.")
+    quote = models.TextField(
+        help_text=gettext_lazy("Copied exactly from the source, word for word.")
+    )
+    # Quotes stay verbatim in their source's language; readers of another language see a
+    # translation beside the original, labelled as one.
+    translation = Translated(
+        models.TextField(
+            "translation of the quote",
+            blank=True,
+            help_text=gettext_lazy(
+                "For readers of another language; shown beside the original, labelled."
+            ),
+        )
+    )
     locator = models.CharField(
         max_length=100,
         blank=True,
-        help_text="Where the quote stands in the source, e.g. “paragraph 4” or “p. 12”.",
+        help_text=gettext_lazy(
+            "Where the quote stands in the source, e.g. “paragraph 4” or “p. 12”."
+        ),
     )
     position = models.PositiveSmallIntegerField(default=0)
     # Set on every save from the source's stored text (kb.curation.evidence), and again
     # whenever that text changes; a quote not found blocks publishing.
     quote_status = models.CharField(
-        "quote check",
+        gettext_lazy("quote check"),
         max_length=10,
         choices=QuoteStatus.choices,
         default=QuoteStatus.UNCHECKED,
         editable=False,
     )
-    quote_checked_at = models.DateTimeField("quote checked at", null=True, editable=False)
+    quote_checked_at = models.DateTimeField(
+        gettext_lazy("quote checked at"), null=True, editable=False
+    )
 
     history = History()
 
@@ -206,6 +235,10 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} ({self.locator})" if self.locator else str(self.source)
+
+    def english_texts(self) -> list[str]:
+        """What a translation of this quote translates: the quote itself."""
+        return [self.quote]
 
     @property
     def entry(self):

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 
 from .history import History
+from .translations import Translatable, Translated, in_reading_language
 from .workflow import Entry, EntryQuerySet
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ class TacticQuerySet(EntryQuerySet):
                 )
                 .select_related("countermeasure")
                 .prefetch_related("countermeasure__actors")
-                .order_by("countermeasure__name"),
+                .order_by(in_reading_language("countermeasure__name")),
                 to_attr="public_mitigations",
             ),
             public_citations_prefetch(),
@@ -54,30 +56,45 @@ class TacticQuerySet(EntryQuerySet):
 TacticManager = models.Manager.from_queryset(TacticQuerySet)
 
 
-class Tactic(Entry):
+class Tactic(Translatable, Entry):
     """A way in which traffickers use technology, as reported by at least one source."""
 
     PUBLIC_ID_PREFIX = "TT"
     REVISED_PARTS = ("indicators", "citations", "mitigations")
 
-    name = models.CharField(max_length=200)
-    summary = models.TextField(help_text="One paragraph, plain text, shown in lists and previews.")
-    description = models.TextField(
-        blank=True, help_text="Markdown. Raw HTML is removed when the page is rendered."
+    name = Translated(models.CharField("name", max_length=200))
+    summary = Translated(
+        models.TextField(
+            "summary",
+            help_text=gettext_lazy("One paragraph, plain text, shown in lists and previews."),
+        )
+    )
+    description = Translated(
+        models.TextField(
+            "description",
+            blank=True,
+            help_text=gettext_lazy("Markdown. Raw HTML is removed when the page is rendered."),
+        )
     )
     category = models.ForeignKey("kb.Category", on_delete=models.PROTECT, related_name="tactics")
     technologies = models.ManyToManyField("kb.Technology", blank=True, related_name="tactics")
     platforms = models.ManyToManyField(
-        "kb.Platform", blank=True, related_name="tactics", help_text="Platforms it abuses."
+        "kb.Platform",
+        blank=True,
+        related_name="tactics",
+        help_text=gettext_lazy("Platforms it abuses."),
     )
     stages = models.ManyToManyField(
         "kb.Stage",
         blank=True,
         related_name="tactics",
-        help_text="Stages of the trafficking process where it appears.",
+        help_text=gettext_lazy("Stages of the trafficking process where it appears."),
     )
     target_groups = models.ManyToManyField(
-        "kb.TargetGroup", blank=True, related_name="tactics", verbose_name="targeted groups"
+        "kb.TargetGroup",
+        blank=True,
+        related_name="tactics",
+        verbose_name=gettext_lazy("targeted groups"),
     )
     related_tactics = models.ManyToManyField("self", blank=True, symmetrical=True)
 
@@ -89,10 +106,10 @@ class Tactic(Entry):
         public_citations: list[Citation]
 
     class Meta(Entry.Meta):
-        ordering = ["name"]
+        ordering = ["name_en"]
         permissions = [("review_tactic", "Can publish, return to draft and retire tactics")]
         indexes = [
-            models.Index(fields=["status", "name"], name="tactic_status_name_idx"),
+            models.Index(fields=["status", "name_en"], name="tactic_status_name_idx"),
             models.Index(fields=["status", "-updated_at"], name="tactic_status_updated_idx"),
             # The ids of published entries from the index alone (facet counts, see kb.lists.facets).
             models.Index(fields=["status", "id"], name="tactic_status_id_idx"),
@@ -100,6 +117,9 @@ class Tactic(Entry):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.name}" if self.public_id else self.name
+
+    def translated_parts(self) -> list[models.Model]:
+        return [*self.indicators.all(), *self.citations.all()]
 
     def references(self) -> list:
         """The page's numbered reference list, from the citations loaded by ``for_page``."""
@@ -112,7 +132,7 @@ class Indicator(models.Model):
     """A red flag that NGO staff can spot, suggesting a tactic is in use."""
 
     tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="indicators")
-    text = models.TextField()
+    text = Translated(models.TextField("text"))
     position = models.PositiveSmallIntegerField(default=0)
 
     history = History()
@@ -122,3 +142,7 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def english_texts(self) -> list[str]:
+        """What a translation of this red flag translates."""
+        return [self.text_en]

@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 from django.db import models
 from django.db.models import Count, Exists, ForeignObjectRel, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from .translations import Translated, in_reading_language, translated_columns_of
 
 
 class Vocabulary(models.Model):
@@ -20,16 +23,16 @@ class Vocabulary(models.Model):
     #: The entries that carry terms of this vocabulary.
     ENTRIES = "tactics"
 
-    name = models.CharField(max_length=100, unique=True)
+    name = Translated(models.CharField("name", max_length=100, unique=True))
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = Translated(models.TextField("description", blank=True))
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower numbers come first in lists and filters."
+        default=0, help_text=gettext_lazy("Lower numbers come first in lists and filters.")
     )
 
     class Meta:
         abstract = True
-        ordering = ["position", "name"]
+        ordering = ["position", "name_en"]
 
     def __str__(self) -> str:
         return self.name
@@ -69,8 +72,8 @@ class CategoryQuerySet(models.QuerySet):
                     # tactic to slice them, and narrow rows halve that sort
                     # (docs/performance.md).
                     queryset=Tactic.objects.published()
-                    .only("public_id", "slug", "name", "category")
-                    .order_by("name", "pk")[:limit],
+                    .only("public_id", "slug", *translated_columns_of(Tactic, "name"), "category")
+                    .order_by(in_reading_language("name"), "pk")[:limit],
                     to_attr="published_tactics",
                 )
             )
@@ -85,7 +88,7 @@ class Category(Vocabulary):
     objects = CategoryQuerySet.as_manager()
 
     class Meta(Vocabulary.Meta):
-        verbose_name_plural = "categories"
+        verbose_name_plural = gettext_lazy("categories")
 
 
 class Technology(Vocabulary):
@@ -94,7 +97,7 @@ class Technology(Vocabulary):
     FILTER_PARAM = "technology"
 
     class Meta(Vocabulary.Meta):
-        verbose_name_plural = "technologies"
+        verbose_name_plural = gettext_lazy("technologies")
 
 
 class Platform(Vocabulary):

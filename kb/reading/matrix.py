@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from kb.lists import ListResult
 from kb.models import Category, Stage, Tactic
+from kb.models.translations import translated_columns_of
 
 PER_COLUMN = 25
 """How many tactics a column lists before it links to the rest."""
@@ -62,7 +63,9 @@ def build_matrix(tactics: ListResult, by: str, filters: QueryDict) -> list[Matri
             if len(first[n]) == wanting[n]:
                 del wanting[n]
     wanted = {pk for ids in first for pk in ids}
-    loaded = Tactic.objects.only("public_id", "slug", "name").in_bulk(wanted)
+    loaded = Tactic.objects.only(
+        "public_id", "slug", *translated_columns_of(Tactic, "name")
+    ).in_bulk(wanted)
     for column, ids in zip(columns, first, strict=True):
         column.tactics = [loaded[pk] for pk in ids if pk in loaded]
         query = filters.copy()

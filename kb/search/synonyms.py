@@ -70,7 +70,7 @@ def current_synonyms() -> SynonymList:
     """The repository's synonyms and the admins' (one query)."""
     from kb.models import SynonymGroup
 
-    admin_lines = list(SynonymGroup.objects.values_list("terms", flat=True))
+    admin_lines = list(SynonymGroup.objects.values_list("terms_en", flat=True))
     return repository_synonyms() + SynonymList.parse(admin_lines)
 
 

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from kb.markdown import render_markdown
+from kb.models.translations import SOURCE_LANGUAGE, reading_language, shown_language
 
 register = template.Library()
 
@@ -83,3 +84,24 @@ def facet_options(facet) -> SafeString:
         '<label for="{}">{} <span class="facet__count">{}</span></label></li>',
         (option(number, choice) for number, choice in enumerate(facet.options, 1)),
     )
+
+
+@register.filter
+def lang_of(instance, name: str) -> str:
+    """The language ``instance.<name>`` is shown in (the reader's where it is translated,
+    else English), for the ``lang`` attribute of the element showing it, so screen readers
+    read English text with an English voice."""
+    return shown_language(instance, name)
+
+
+@register.simple_tag
+def translation_state(entry) -> str:
+    """How the reader's language stands on ``entry``'s page: "" (English, or translated
+    and current), "missing" (shown in English) or "outdated" (translated from English that
+    has changed since)."""
+    language = reading_language()
+    if language == SOURCE_LANGUAGE or not hasattr(entry, "has_translation"):
+        return ""
+    if not entry.has_translation(language):
+        return "missing"
+    return "outdated" if entry.is_outdated(language) else ""

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, ResolverMatch, resolve
+from django.utils import translation
 from django.utils.http import urlencode
 
 from kb import lists
@@ -75,7 +76,9 @@ def _parameters_at(path: str) -> frozenset[str] | None:
     # The address table does not change while the process runs, and resolving is most of
     # what this check costs a cached page with a query.
     try:
-        return parameters_read(resolve(path))
+        # Addresses under a language prefix resolve only while that language is active.
+        with translation.override(translation.get_language_from_path(path) or "en"):
+            return parameters_read(resolve(path))
     except Resolver404:
         return None
 

@@ -8,8 +8,8 @@ from kb.models import Actor, Category, Platform, Stage, SynonymGroup, TargetGrou
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
-    search_fields = ("name", "description")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name_en", "description_en")
+    prepopulated_fields = {"slug": ("name_en",)}
 
 
 for vocabulary in (Category, Technology, Platform, Stage, TargetGroup, Actor):
@@ -22,4 +22,4 @@ class SynonymGroupAdmin(admin.ModelAdmin):
     They extend the curated list in the repository (kb/search/synonyms.txt)."""
 
     list_display = ("terms", "note", "updated_at")
-    search_fields = ("terms", "note")
+    search_fields = ("terms_en", "note")

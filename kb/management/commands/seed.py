@@ -10,6 +10,10 @@ from kb.models import Countermeasure, Source, Tactic, content_changed, record_ve
 from kb.search import indexing
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
+SEED_REASON = (
+    "Seed content, from the two source articles; the Spanish, French and Arabic texts are "
+    "translations of the English text, adding nothing to it"
+)
 
 
 class Command(BaseCommand):
@@ -25,6 +29,9 @@ class Command(BaseCommand):
         # Fixtures load without history; start it, and number the first published version.
         quiet = {"verbosity": 0, "stdout": io.StringIO(), "stderr": io.StringIO()}
         call_command("populate_history", auto=True, **quiet)
+        for model in (Tactic, Countermeasure, Source):
+            # The history says where the texts in other languages come from.
+            model.history.all().update(history_change_reason=SEED_REASON)
         for model in (Tactic, Countermeasure, Source):
             for entry in model.objects.published():
                 record_version(entry, "First published")

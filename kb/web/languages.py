@@ -1,0 +1,68 @@
+"""The reader's language: which one a page is in, and where the same page is in the others.
+
+A page's language comes from its address alone (``/es/tactics/`` is Spanish, an address
+without a prefix is English), so a link always shows what it showed when it was shared,
+and a cached page is keyed by an address that already says its language. Nothing is
+decided from a cookie or the browser's preferences; a first visit to the home page may
+*offer* the browser's language (static/kb/site.js), never switch to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language_bidi, get_language_info
+
+from kb.models.translations import SOURCE_LANGUAGE, content_languages, reading_language
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The page being read, in one of kb's languages."""
+
+    code: str
+    #: The language's name in that language ("Español"), as the switcher shows it.
+    name: str
+    #: Its name in English, for screen readers and the offer on the home page.
+    name_in_english: str
+    path: str
+    url: str
+    current: bool
+    bidi: bool
+
+
+def alternates(request: HttpRequest) -> list[Alternate]:
+    """The current page in every language, the reader's own included (marked current)."""
+    path = request.get_full_path()
+    here = reading_language()
+    found = []
+    for code in content_languages():
+        info = get_language_info(code)
+        translated = translate_url(path, code)
+        found.append(
+            Alternate(
+                code=code,
+                name=dict(settings.LANGUAGES)[code],
+                name_in_english=info["name"],
+                path=translated,
+                url=request.build_absolute_uri(translated),
+                current=code == here,
+                bidi=info["bidi"],
+            )
+        )
+    return found
+
+
+def languages(request: HttpRequest) -> dict:
+    """Template context: the page's language and direction, and its alternates (the
+    language switcher, ``<link rel="alternate" hreflang>``)."""
+    return {
+        "page_language": reading_language(),
+        "page_direction": "rtl" if get_language_bidi() else "ltr",
+        "source_language": SOURCE_LANGUAGE,
+        # Worked out only by templates that show it (admin pages never do).
+        "alternates": lambda: alternates(request),
+    }

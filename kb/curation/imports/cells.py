@@ -7,13 +7,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from kb.downloads.tabular import LIST_SEPARATOR, read_cell
 from kb.models import DatePrecision, Vocabulary, canonical_public_id
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Rejected(Exception):
@@ -147,11 +152,13 @@ def find_entries(model: type[Model], texts: Iterable[str], column: str) -> list:
     return [found[public_id] for public_id in wanted]
 
 
-def find_choice(choices: Iterable[tuple[str, str]], text: str, column: str) -> str:
+def find_choice(choices: Iterable[tuple[str, StrOrPromise]], text: str, column: str) -> str:
     """The value of a fixed choice given by value or label, in any case ("support_victims",
-    "Support victims")."""
+    "Support victims"); a label in the site's language or in the page's."""
     for value, label in choices:
-        if text.casefold() in (value.casefold(), str(label).casefold()):
+        with override(settings.LANGUAGE_CODE):
+            site_label = str(label)
+        if text.casefold() in (value.casefold(), str(label).casefold(), site_label.casefold()):
             return value
     raise Rejected(
         _("unknown %(column)s “%(text)s” (one of: %(values)s)")

@@ -21,10 +21,10 @@ row updated in the same transaction (``allocate_public_id``), so a preview burns
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -71,6 +71,9 @@ from .cells import (
     parse_source_date,
 )
 from .formats import max_rows
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Outcome(StrEnum):
@@ -244,7 +247,7 @@ class ChoiceColumn(Column):
     """A fixed choice (a countermeasure's kind of response, a source's kind), by value or
     label."""
 
-    def __init__(self, name: str, choices: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, name: str, choices: Sequence[tuple[str, StrOrPromise]], **kwargs) -> None:
         super().__init__(name, **kwargs)
         self.choices = choices
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Min
@@ -18,17 +19,20 @@ from kb.models.suggestions import Suggestion
 from .diffs import changed_labels
 from .workflow import first_author
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ENTRY_MODELS: tuple[type[Entry], ...] = (Tactic, Countermeasure, Source)
 #: The most a queue shows at once, the longest waiting (the page says how many wait).
 QUEUE_LENGTH = 50
 
 #: How the queue names what waits, by the kind of entry: a new one, or a change to one.
-NEW_ENTRY = {
+NEW_ENTRY: dict[type[Entry], StrOrPromise] = {
     Tactic: gettext_lazy("New tactic"),
     Countermeasure: gettext_lazy("New countermeasure"),
     Source: gettext_lazy("New source"),
 }
-CHANGED_ENTRY = {
+CHANGED_ENTRY: dict[type[Entry], StrOrPromise] = {
     Tactic: gettext_lazy("Change to a tactic"),
     Countermeasure: gettext_lazy("Change to a countermeasure"),
     Source: gettext_lazy("Change to a source"),

@@ -150,17 +150,17 @@ def in_reading_language(name: str) -> Expression:
     return Coalesce(NullIf(F(column(name, language)), Value("")), english)
 
 
-def text_ordering(ordering: Iterable[str], model: type[models.Model]) -> tuple:
+def text_ordering(ordering: Iterable[str | Expression], model: type[models.Model]) -> tuple:
     """``ordering`` (``order_by`` arguments) with each translated field of ``model`` taken
-    in the reader's language: "name" sorts Spanish names on the Spanish site."""
+    in the reader's language: "name" sorts Spanish names on the Spanish site. Expressions
+    (``Length("public_id")``) are kept as they are."""
     translated = translated_names(model)
     ordered: list[Any] = []
     for term in ordering:
-        name = term.lstrip("-")
-        if name not in translated:
+        if not isinstance(term, str) or term.lstrip("-") not in translated:
             ordered.append(term)
             continue
-        expression = in_reading_language(name)
+        expression = in_reading_language(term.lstrip("-"))
         ordered.append(expression.desc() if term.startswith("-") else expression.asc())
     return tuple(ordered)
 

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test chromium wrk lint typecheck format migrations-check bench bench-database bench-search bench-downloads bench-curation soak clean
+.PHONY: install run serve test chromium wrk gettext lint typecheck format migrations-check messages-check bench bench-database bench-search bench-downloads bench-curation soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ serve: install
 # Lint, types, migrations check, then the whole suite on the database DATABASE_URL names
 # (SQLite when unset).
 test: export DEBUG ?= 1
-test: install lint typecheck migrations-check chromium wrk
+test: install lint typecheck migrations-check messages-check chromium wrk
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser).
@@ -63,6 +63,16 @@ typecheck: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The interface's translations: locale/*.po brought up to date from the code, complete (no
+# untranslated or fuzzy string) in every language, and compiled (docs/translation.md).
+messages-check: export DEBUG ?= 1
+messages-check: install gettext
+	$(BIN)/python manage.py check_messages
+
+# GNU gettext, which makemessages and compilemessages run, from Debian's packages.
+gettext:
+	@command -v msgfmt >/dev/null || apt-get install -y gettext || sudo apt-get install -y gettext
 
 migrations-check: export DEBUG ?= 1
 migrations-check: install

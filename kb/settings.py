@@ -327,6 +327,8 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language writes dates its own way (kb/formats/); templates use the named formats.
+FORMAT_MODULE_PATH = ["kb.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

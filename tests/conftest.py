@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,9 +31,19 @@ from kb.models import (
     TargetGroup,
     Technology,
 )
+from kb.models.translations import SOURCE_LANGUAGE
 
 from .factories import make_countermeasure, make_tactic, make_term
 from .measurements import MEASUREMENTS
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Each test starts in English, as code outside a request runs: the test client's
+    requests activate their page's language and leave it active in the thread."""
+    translation.activate(SOURCE_LANGUAGE)
+    yield
+    translation.activate(SOURCE_LANGUAGE)
 
 
 @pytest.fixture(autouse=True)

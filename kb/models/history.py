@@ -31,3 +31,13 @@ class History(HistoricalRecords):
             )
         ]
         return options
+
+    def create_history_model(self, model: type[models.Model], inherited: bool) -> type:
+        """The historical model, which reads translated fields as the model does
+        (``record.name`` in the reader's language; kb.models.translations)."""
+        history_model = super().create_history_model(model, inherited)
+        translated = getattr(model, "TRANSLATED_FIELDS", {})
+        for name in translated:
+            setattr(history_model, name, getattr(model, name))
+        history_model.TRANSLATED_FIELDS = translated
+        return history_model

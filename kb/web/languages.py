@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import get_language_bidi, get_language_info
 
 from kb.models.translations import SOURCE_LANGUAGE, content_languages, reading_language
@@ -34,21 +35,42 @@ class Alternate:
     bidi: bool
 
 
+#: Pages whose query is what the reader chose (a search, filters, a handout's tactics): the
+#: same page in another language keeps it. Other pages' alternates are their bare address,
+#: so a page never repeats a query it was merely given (an ID in ``?about=``, say).
+QUERY_PAGES = frozenset(
+    {"tactic-list", "countermeasure-list", "source-list", "search", "handout", "matrix"}
+)
+
+
 def alternates(request: HttpRequest) -> list[Alternate]:
-    """The current page in every language, the reader's own included (marked current)."""
-    path = request.get_full_path()
+    """The current page in every language, the reader's own included (marked current).
+
+    A page that no address matched (a 404) has no alternates: its switcher leads to each
+    language's home page instead."""
+    match = request.resolver_match
+    if match is None:
+        path = None
+    elif match.url_name in QUERY_PAGES:
+        path = request.get_full_path()
+    else:
+        path = request.path
     here = reading_language()
     found = []
     for code in content_languages():
         info = get_language_info(code)
-        translated = translate_url(path, code)
+        if path:
+            translated = translate_url(path, code)
+        else:
+            with translation.override(code):
+                translated = reverse("kb:home")
         found.append(
             Alternate(
                 code=code,
                 name=dict(settings.LANGUAGES)[code],
                 name_in_english=info["name"],
                 path=translated,
-                url=request.build_absolute_uri(translated),
+                url=request.build_absolute_uri(translated) if path else "",
                 current=code == here,
                 bidi=info["bidi"],
             )

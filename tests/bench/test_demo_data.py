@@ -60,7 +60,7 @@ def test_refuses_a_database_with_curated_content():
         call_command(GenerateDemoData(), **SMALL)
     assert Tactic.objects.count() == 1
     call_command(GenerateDemoData(), **SMALL, allow_real_content=True)
-    assert Tactic.objects.filter(name="Curated entry").exists()
+    assert Tactic.objects.filter(name_en="Curated entry").exists()
 
 
 def test_refuses_to_duplicate_demo_content_unless_replacing():

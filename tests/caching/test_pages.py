@@ -106,7 +106,7 @@ def test_the_shared_copy_expires_so_a_change_it_missed_is_served_within_a_minute
             0 < redis.Redis.from_url(REDIS_URL).ttl(cache.make_key(VERSION_KEY)) <= VERSION_SECONDS
         )
         # A change whose copy was never shared (the cache was unreachable at that moment).
-        Tactic.objects.filter(pk=tactic.pk).update(summary="New summary.")
+        Tactic.objects.filter(pk=tactic.pk).update(summary_en="New summary.")
         ContentVersion.objects.filter(pk=1).update(number=ContentVersion.objects.get().number + 1)
         assert "Old summary." in reader.get(tactic.get_absolute_url()).text
         cache.delete(VERSION_KEY)  # what its expiry does

@@ -132,7 +132,7 @@ def test_a_restored_knowledge_base_is_served_and_searchable(knowledge_base, read
     first = PublishedVersion.objects.get(tactic=tactic, number=1)
     assert b"Tracking phones" in reader.get(first.get_absolute_url()).content
     assert reader.get("/tactics/tracking-phones/").status_code in {301, 302}
-    assert Tactic.objects.get(name="Unfinished idea").status == Status.DRAFT
+    assert Tactic.objects.get(name_en="Unfinished idea").status == Status.DRAFT
     restored_user = tactic.history.latest().history_user
     assert restored_user.username == "rev" and restored_user.check_password("x")
 

@@ -481,7 +481,7 @@ def test_an_edited_download_loads_back_with_exactly_the_edited_cell(contributor,
     confirm(contributor, previewed)
     lure.refresh_from_db()
     assert (lure.summary, lure.updated_at) == (before.summary, before.updated_at)
-    assert Tactic.objects.get(name="Brand new").status == Status.DRAFT
+    assert Tactic.objects.get(name_en="Brand new").status == Status.DRAFT
     # The pending revision holds exactly that change: nothing else differs from the live
     # entry (terms, indicators, citations and links included).
     (revision,) = Revision.objects.all()

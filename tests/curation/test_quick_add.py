@@ -40,7 +40,7 @@ def test_one_page_creates_a_draft_tactic_a_draft_source_and_the_citation(
     assert len([value for value in form.values() if value]) == 12  # fields typed or picked
     response = contributor.post(URL, form)
     assert response.status_code == 302
-    tactic = Tactic.objects.get(name="Fake modelling agency websites")
+    tactic = Tactic.objects.get(name_en="Fake modelling agency websites")
     assert response["Location"] == f"/admin/kb/tactic/{tactic.pk}/change/"
     assert tactic.status == Status.DRAFT and tactic.slug == "fake-modelling-agency-websites"
     citation = tactic.citations.get()
@@ -59,7 +59,7 @@ def test_an_existing_source_can_be_cited_instead(reviewer, terms):
         {"name": "Lantern", "summary": "S.", **terms, "source": source.pk, "quote": "Q."},
     )
     assert response.status_code == 302
-    assert Tactic.objects.get(name="Lantern").citations.get().source == source
+    assert Tactic.objects.get(name_en="Lantern").citations.get().source == source
     assert Source.objects.count() == 1
 
 

@@ -51,7 +51,7 @@ def test_accepting_a_new_tactic_creates_a_draft_with_its_history(reviewer, reade
         category=category.pk,
         reviewer_note="Seen twice this month.",
     )
-    draft = Tactic.objects.get(name="Fake visa forms")
+    draft = Tactic.objects.get(name_en="Fake visa forms")
     assert response.status_code == 302
     assert response["Location"] == f"/admin/kb/tactic/{draft.pk}/change/"
     assert (draft.status, draft.category, draft.summary) == (Status.DRAFT, category, MESSAGE)

@@ -55,7 +55,7 @@ def test_every_seed_page_renders(seeded, reader):
 
 
 def test_seed_never_overwrites_curated_content(seeded, capsys):
-    Tactic.objects.filter(public_id="TT-0001").update(name="Renamed by an admin")
+    Tactic.objects.filter(public_id="TT-0001").update(name_en="Renamed by an admin")
     call_command("seed")
     assert "skipped" in capsys.readouterr().out
     assert Tactic.objects.get(public_id="TT-0001").name == "Renamed by an admin"

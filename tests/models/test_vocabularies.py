@@ -52,7 +52,7 @@ def test_publishing_the_entry_makes_its_terms_public(reader, terms):
     actor = make_term(Actor, "Hotline volunteers")
     make_countermeasure("Draft response", status=Status.DRAFT, actors=[actor])
     assert actor not in public_terms(Actor)
-    draft = Tactic.objects.get(name="Draft idea")
+    draft = Tactic.objects.get(name_en="Draft idea")
     draft.status = Status.PUBLISHED
     draft.save()
     assert secret in public_terms(Technology)

@@ -278,7 +278,7 @@ def test_id_sort_orders_numbers_not_text(reader):
     make_tactic("Nine")
     PublicIdCounter.objects.filter(prefix="TT").update(last_number=9999)
     make_tactic("Ten thousand")
-    Tactic.objects.filter(name="Nine").update(public_id="TT-0009")
+    Tactic.objects.filter(name_en="Nine").update(public_id="TT-0009")
     response = reader.get("/tactics/?sort=id")
     assert listed_ids(response) == ["TT-0009", "TT-10000"]
 

@@ -291,7 +291,7 @@ def test_restoring_a_published_entry_numbers_a_version_and_keeps_the_history(
     page = reader.get(latest.get_absolute_url()).text
     assert "First sign" in page and "Old quote" in page and "Later sign" not in page
     # Nothing is rewritten: the revision stays in the history, after it the restore.
-    assert tactic.indicators.model.history.filter(text="Later sign", history_type="-").exists()
+    assert tactic.indicators.model.history.filter(text_en="Later sign", history_type="-").exists()
 
 
 def test_a_restore_that_fails_part_way_changes_nothing(admin_client, revised_tactic, monkeypatch):

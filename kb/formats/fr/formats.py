@@ -1,0 +1,5 @@
+"""French: "23 novembre 2026", "23 novembre 2026, 14:05"."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+SHORT_DATE_FORMAT = "d/m/Y"

@@ -1,8 +1,14 @@
 """drf-spectacular hooks that complete the API's OpenAPI description: the exact values each
-list filter takes, and the refusals every endpoint may answer with."""
+list filter takes, the refusals every endpoint may answer with, and the choice of language
+every endpoint of content takes."""
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+
+from kb.api.languages import LANGUAGE_PARAMETER
 from kb.lists.filters import (
     ChoicesFilter,
     CountermeasureFilter,
@@ -11,6 +17,7 @@ from kb.lists.filters import (
     TacticFilter,
     TermFilter,
 )
+from kb.models.translations import content_languages
 
 
 def document_filter_values(result: dict, generator, request, public) -> dict:
@@ -58,9 +65,12 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             content = {"application/json": {"schema": ERROR_SCHEMA}}
-            names = {parameter["name"] for parameter in operation.get("parameters", [])}
-            if names and "{" not in path:
+            parameters = operation.get("parameters", [])
+            names = {parameter["name"] for parameter in parameters if parameter["in"] == "query"}
+            if names - {LANGUAGE_PARAMETER} and "{" not in path:
                 responses.setdefault("400", {"description": "Malformed filter", "content": content})
+            elif LANGUAGE_PARAMETER in names:
+                responses.setdefault("400", {"description": "Unknown language", "content": content})
             if "page" in names:
                 responses.setdefault("404", {"description": "No such page", "content": content})
             if "{" in path:
@@ -74,3 +84,66 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
                 },
             )
     return result
+
+
+class TranslatedContentSchema(AutoSchema):
+    """The description of an endpoint that answers in the language asked for
+    (kb.api.languages): its ``lang`` parameter, the ``Accept-Language`` it honours, and the
+    ``Content-Language`` it answers with."""
+
+    def get_override_parameters(self) -> list:
+        languages = content_languages()
+        listed = ", ".join(f"`{code}`" for code in languages)
+        return [
+            *super().get_override_parameters(),
+            OpenApiParameter(
+                LANGUAGE_PARAMETER,
+                str,
+                OpenApiParameter.QUERY,
+                enum=[*languages, ""],
+                description=(
+                    f"The language of the answer: one of {listed}. Without it (or empty), "
+                    "`Accept-Language` decides, else English. A translated field without a "
+                    "published translation is given in English, and each entry's "
+                    "`languages` says which language each of its fields is in."
+                ),
+            ),
+            OpenApiParameter(
+                "Accept-Language",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    f"Used when `{LANGUAGE_PARAMETER}` is not given: the first of "
+                    f"{listed} the header accepts, in the order of its preferences; "
+                    "English when it accepts none of them."
+                ),
+            ),
+            OpenApiParameter(
+                "Content-Language",
+                str,
+                OpenApiParameter.HEADER,
+                enum=languages,
+                required=True,
+                response=[200],
+                description="The language the answer was asked in (the `language` of its entries).",
+            ),
+        ]
+
+
+class LanguageCodeExtension(OpenApiSerializerFieldExtension):
+    """Every field naming a language (``language``, each of ``languages``) refers to one
+    component, ``Language``, instead of repeating the list of codes under a name of its
+    own in each place."""
+
+    target_class = "kb.api.serializers.LanguageCodeField"
+    match_subclasses = True
+
+    def get_name(self) -> str:
+        return "Language"
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        return {
+            "type": "string",
+            "enum": content_languages(),
+            "description": "One of kb's languages: English, the source, and its translations.",
+        }

@@ -1,13 +1,29 @@
 """How the API writes entries, vocabulary terms and search results: every object carries its
-permanent URL."""
+permanent URL.
+
+Text is in the language the request asked for (kb.api.languages), where it has a published
+translation, and in English where it has none: every entry says which, field by field, in
+``languages``, beside the ``language`` asked for. Quotes stay verbatim, as the source has
+them; beside each, ``translation`` is kb's translation of it into that language, or null.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from django.utils.html import escape
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kb.models import Countermeasure, SearchDocument, Source, Tactic
+from kb.models.translations import (
+    SOURCE_LANGUAGE,
+    column,
+    reading_language,
+    shown_language,
+)
 
 
 class PermanentUrlField(serializers.Field):
@@ -21,6 +37,69 @@ class PermanentUrlField(serializers.Field):
 
 
 extend_schema_field({"type": "string", "format": "uri"})(PermanentUrlField)
+
+
+class LanguageCodeField(serializers.Field):
+    """One of kb's languages, by its code (``es``), as ``language_of(obj)`` gives it for the
+    object being written: the component ``Language`` of the OpenAPI description
+    (kb.api.schema)."""
+
+    def __init__(self, language_of: Callable[[Any], str], **kwargs) -> None:
+        # Not read-only only where it may be left out: the OpenAPI description then leaves it
+        # out of the required properties (nothing is ever written through the API).
+        kwargs.setdefault("read_only", kwargs.get("required", True))
+        super().__init__(source="*", **kwargs)
+        self.language_of = language_of
+
+    def to_representation(self, value) -> str:
+        return self.language_of(value)
+
+
+def language_asked_for() -> LanguageCodeField:
+    """``language``: the language the answer was asked in (what ``Content-Language`` says)."""
+    return LanguageCodeField(
+        lambda _entry: reading_language(),
+        help_text="The language asked for (`lang` or `Accept-Language`).",
+    )
+
+
+class FieldLanguages(serializers.Serializer):
+    """Which language each translated field of an entry is in: the one asked for where it
+    has a published translation, else English (``{"name": "es", "description": "en"}``)."""
+
+
+def field_languages(
+    component: str, *names: str, optional: tuple[str, ...] = ()
+) -> type[FieldLanguages]:
+    """A ``FieldLanguages`` reporting on ``names`` (and on ``optional`` names, which some
+    rows leave out), described in the OpenAPI document as the component ``component``."""
+    declared = {
+        name: LanguageCodeField(
+            partial(shown_language, name=name),
+            help_text=f"The language `{name}` is in.",
+            **({"required": False} if name in optional else {}),
+        )
+        for name in (*names, *optional)
+    }
+    return type(component, (FieldLanguages,), declared)
+
+
+# Each name is one component of the OpenAPI description.
+NameSummaryLanguages = field_languages("NameSummaryLanguages", "name", "summary")
+EntryTextLanguages = field_languages("EntryTextLanguages", "name", "summary", "description")
+SummaryLanguages = field_languages("SummaryLanguages", "summary")
+NoTextLanguages = field_languages("NoTextLanguages")
+# A source's name is its title, the source's own, which kb does not translate: no "name".
+SearchResultLanguages = field_languages("SearchResultLanguages", "snippet", optional=("name",))
+
+
+def languages_field(languages: type[FieldLanguages]) -> FieldLanguages:
+    return languages(
+        source="*",
+        read_only=True,
+        help_text="Which language each translated field is in: the one asked for where it "
+        "has a published translation, else English.",
+    )
 
 
 class TermSerializer(serializers.Serializer):
@@ -40,8 +119,30 @@ class EntryLinkSerializer(serializers.Serializer):
     url = PermanentUrlField()
 
 
+class QuoteTranslationField(serializers.Field):
+    """kb's translation of a verbatim quote into the language asked for, or None: never
+    another language's, and never presented as the source's own words."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, citation) -> str | None:
+        return getattr(citation, column("translation", reading_language())) or None
+
+
+extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "description": "A translation of `quote` into the language asked for, made by kb "
+        "(not the source's words), or null when there is none.",
+    }
+)(QuoteTranslationField)
+
+
 class QuoteSerializer(serializers.Serializer):
-    quote = serializers.CharField()
+    quote = serializers.CharField(help_text="Verbatim, in the source's own language.")
+    translation = QuoteTranslationField()
     locator = serializers.CharField()
 
 
@@ -71,6 +172,8 @@ class EntrySerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     url = PermanentUrlField()
     replaced_by = serializers.SerializerMethodField()
+    language = language_asked_for()
+    languages = languages_field(EntryTextLanguages)
 
     @extend_schema_field(EntryLinkSerializer(allow_null=True))
     def get_replaced_by(self, entry) -> dict | None:
@@ -81,10 +184,12 @@ class EntrySerializer(serializers.ModelSerializer):
 class TacticSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     url = PermanentUrlField()
+    language = language_asked_for()
+    languages = languages_field(NameSummaryLanguages)
 
     class Meta:
         model = Tactic
-        fields = ["id", "name", "summary", "url"]
+        fields = ["id", "name", "summary", "url", "language", "languages"]
 
 
 class MitigationForTacticSerializer(serializers.Serializer):
@@ -111,17 +216,19 @@ class TacticDetailSerializer(EntrySerializer):
             "id", "name", "slug", "status", "summary", "description", "category",
             "technologies", "platforms", "stages", "target_groups", "indicators",
             "countermeasures", "related_tactics", "references", "replaced_by",
-            "created_at", "updated_at", "published_at", "url",
+            "created_at", "updated_at", "published_at", "url", "language", "languages",
         ]  # fmt: skip
 
 
 class CountermeasureSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     url = PermanentUrlField()
+    language = language_asked_for()
+    languages = languages_field(NameSummaryLanguages)
 
     class Meta:
         model = Countermeasure
-        fields = ["id", "name", "summary", "response_kind", "url"]
+        fields = ["id", "name", "summary", "response_kind", "url", "language", "languages"]
 
 
 class MitigationForCountermeasureSerializer(serializers.Serializer):
@@ -139,7 +246,7 @@ class CountermeasureDetailSerializer(EntrySerializer):
         fields = [
             "id", "name", "slug", "status", "summary", "description", "response_kind",
             "actors", "tactics", "references", "replaced_by", "created_at", "updated_at",
-            "published_at", "url",
+            "published_at", "url", "language", "languages",
         ]  # fmt: skip
 
 
@@ -147,15 +254,19 @@ class SourceSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     date = serializers.CharField(source="date_display", read_only=True)
     url = PermanentUrlField()
+    language = language_asked_for()
+    # A source's row holds no translated text (its title is the source's own).
+    languages = languages_field(NoTextLanguages)
 
     class Meta:
         model = Source
-        fields = ["id", "title", "publisher", "kind", "date", "url"]
+        fields = ["id", "title", "publisher", "kind", "date", "url", "language", "languages"]
 
 
 class CitingEntrySerializer(serializers.Serializer):
     entry = EntryLinkSerializer()
-    quote = serializers.CharField()
+    quote = serializers.CharField(help_text="Verbatim, in the source's own language.")
+    translation = QuoteTranslationField()
     locator = serializers.CharField()
 
 
@@ -163,25 +274,44 @@ class SourceDetailSerializer(EntrySerializer):
     date = serializers.CharField(source="date_display", read_only=True)
     original_url = serializers.CharField(source="url", read_only=True)
     cited_by = CitingEntrySerializer(source="public_citations", many=True)
+    languages = languages_field(SummaryLanguages)
 
     class Meta:
         model = Source
         fields = [
             "id", "title", "slug", "status", "publisher", "authors", "kind", "published_on",
             "date_precision", "date", "original_url", "archive_url", "summary", "cited_by",
-            "replaced_by", "created_at", "updated_at", "published_at", "url",
+            "replaced_by", "created_at", "updated_at", "published_at", "url", "language",
+            "languages",
         ]  # fmt: skip
 
 
 class SearchResultSerializer(serializers.Serializer):
     type = serializers.CharField(source="kind")
     id = serializers.CharField(source="entry.public_id")
-    name = serializers.CharField(source="title")
+    name = serializers.SerializerMethodField()
     url = PermanentUrlField(source="entry")
     snippet = serializers.SerializerMethodField(
         help_text="HTML: escaped text with the matched words in <mark>."
     )
+    language = language_asked_for()
+    languages = serializers.SerializerMethodField()
+
+    def get_name(self, document: SearchDocument) -> str:
+        # A source is named by its title, which is the source's own and never translated.
+        entry = document.entry
+        return entry.title if isinstance(entry, Source) else entry.name
 
     def get_snippet(self, document: SearchDocument) -> str:
         found = getattr(document, "highlight", None)
         return str(found.snippet) if found else escape(document.entry.summary)
+
+    @extend_schema_field(SearchResultLanguages)
+    def get_languages(self, document: SearchDocument) -> dict[str, str]:
+        entry = document.entry
+        # A matched snippet is cut from the search document, which holds the English.
+        found = getattr(document, "highlight", None)
+        languages = {"snippet": SOURCE_LANGUAGE if found else shown_language(entry, "summary")}
+        if not isinstance(entry, Source):
+            languages["name"] = shown_language(entry, "name")
+        return languages

@@ -2,17 +2,23 @@
 filter that works in the browser works here, and malformed values get a 400 that says what
 is wrong.
 Every object carries its permanent URL. Only published entries are listed; a retired
-entry's own URL still answers, saying so, as its page does."""
+entry's own URL still answers, saying so, as its page does.
+Every endpoint of content answers in the language asked for (kb.api.languages): the
+published translation where there is one, the English otherwise, and says which."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kb import lists
+from kb.api.languages import LANGUAGE_PARAMETER, UnknownLanguage, answer_language
+from kb.api.schema import TranslatedContentSchema
 from kb.api.serializers import (
     CountermeasureDetailSerializer,
     CountermeasureSerializer,
@@ -40,10 +46,37 @@ from kb.models import (
     Vocabulary,
     public_terms,
 )
+from kb.models.translations import reading_language
 from kb.search import highlight
 
 
-class ListedByTheEngine(generics.GenericAPIView):
+class InTheAskedLanguage:
+    """Answers in the language the request asks for (``?lang=``, else ``Accept-Language``,
+    else English), saying so in ``Content-Language``; an unknown ``lang`` is a 400 that
+    lists kb's languages, in the shape of every other refusal."""
+
+    schema = TranslatedContentSchema()
+
+    def dispatch(self, request, *args, **kwargs):
+        # The language chosen for this answer is let go of when it is done.
+        with translation.override(translation.get_language()):
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        try:
+            translation.activate(answer_language(request))
+        except UnknownLanguage as unknown:
+            raise ValidationError({LANGUAGE_PARAMETER: [str(unknown)]}) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response["Content-Language"] = reading_language()
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+
+class ListedByTheEngine(InTheAskedLanguage, generics.GenericAPIView):
     """API lists answered by the list engine, as the HTML lists are (kb.lists): malformed
     filters get a 400 that names them. ``filterset_class`` documents the parameters in the
     OpenAPI description (drf-spectacular reads it through the filter backend)."""
@@ -108,7 +141,7 @@ def vocabulary_viewset(vocabulary: type[Vocabulary]) -> type[viewsets.ReadOnlyMo
     """A read-only list of one vocabulary's terms, in their curated order."""
     return type(
         f"{vocabulary.__name__}ViewSet",
-        (viewsets.ReadOnlyModelViewSet,),
+        (InTheAskedLanguage, viewsets.ReadOnlyModelViewSet),
         {
             "__doc__": f"{str(vocabulary._meta.verbose_name_plural).capitalize()}: "
             f"{(vocabulary.__doc__ or '').splitlines()[0]}",

@@ -29,6 +29,10 @@ PAGE = "page"
 API_PAGING = frozenset({"page", "page_size"})
 # DRF's format override, and drf-spectacular's choice of language for the schema.
 API_FORMAT = frozenset({"format"})
+# The language an API answer is in (kb.api.languages), read by the views of content (which
+# refuse an unknown one), not by the root, the schema's own view or the reference page.
+API_LANGUAGE = frozenset({"lang"})
+API_UNTRANSLATED = frozenset({"api:api-root", "api:schema", "api:docs"})
 
 
 def _names(parameters: type[KnowledgeBaseFilterSet]) -> frozenset[str]:
@@ -66,6 +70,8 @@ def parameters_read(match: ResolverMatch) -> frozenset[str]:
         read = _names(LIST_PAGES[name].parameters) | {PAGE}
     if name.startswith("api:"):
         read = read | API_FORMAT
+        if name not in API_UNTRANSLATED:
+            read = read | API_LANGUAGE
         if name.endswith("-list") or name == "api:search":
             read = read | API_PAGING
     return read

@@ -22,6 +22,8 @@ def test_search_api_returns_ranked_results_of_every_kind(reader):
         "name": "Lantern signals",
         "url": "http://testserver/tactics/TT-0001/lantern-signals/",
         "snippet": first["snippet"],
+        "language": "en",
+        "languages": {"name": "en", "snippet": "en"},
     }
     assert [r["type"] for r in data["results"]] == ["tactic", "countermeasure"]
     assert "<mark>lantern</mark>" in data["results"][1]["snippet"]
@@ -34,7 +36,7 @@ def test_tactics_api_uses_the_lists_filters_and_relevance(reader, terms):
     data = reader.get("/api/tactics/", {"q": "lantern", "stage": "grooming"}).json()
     assert data["count"] == 2
     assert [r["name"] for r in data["results"]] == ["Lantern signals", "Signals"]
-    assert set(data["results"][0]) == {"id", "name", "summary", "url"}
+    assert set(data["results"][0]) == {"id", "name", "summary", "url", "language", "languages"}
     assert {"next", "previous"} <= set(data)
 
 

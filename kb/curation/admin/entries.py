@@ -361,7 +361,7 @@ class EntryPartInline(admin.options.InlineModelAdmin):
 class IndicatorInline(EntryPartInline, admin.TabularInline):
     model = Indicator
     extra = 1
-    fields = ("text", "position")
+    fields = ("text_en", "position")
 
 
 class CitationInline(QuoteCheckInline, EntryPartInline, admin.StackedInline):
@@ -395,8 +395,8 @@ class TacticAdmin(QuickAddMixin, TacticImportMixin, EntryAdmin):
     list_display = ("public_id", "name", "category", "status", "updated_at")
     list_display_links = ("public_id", "name")
     list_filter = ("status", "category", "stages", "technologies", "platforms", "target_groups")
-    search_fields = ("public_id", "name", "summary", "indicators__text")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("public_id", "name_en", "summary_en", "indicators__text_en")
+    prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = (
         "category",
         "technologies",
@@ -407,7 +407,7 @@ class TacticAdmin(QuickAddMixin, TacticImportMixin, EntryAdmin):
         "replaced_by",
     )
     fieldsets = (
-        (None, {"fields": ("public_id", "name", "slug", "summary", "description")}),
+        (None, {"fields": ("public_id", "name_en", "slug", "summary_en", "description_en")}),
         (
             gettext_lazy("Classification"),
             {"fields": ("category", "technologies", "platforms", "stages", "target_groups")},
@@ -431,11 +431,11 @@ class CountermeasureAdmin(CountermeasureImportMixin, EntryAdmin):
     list_display = ("public_id", "name", "response_kind", "status", "updated_at")
     list_display_links = ("public_id", "name")
     list_filter = ("status", "response_kind", "actors")
-    search_fields = ("public_id", "name", "summary")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("public_id", "name_en", "summary_en")
+    prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("actors", "replaced_by")
     fieldsets = (
-        (None, {"fields": ("public_id", "name", "slug", "summary", "description")}),
+        (None, {"fields": ("public_id", "name_en", "slug", "summary_en", "description_en")}),
         (gettext_lazy("Classification"), {"fields": ("response_kind", "actors")}),
         (gettext_lazy("Links"), {"fields": ("replaced_by",)}),
         (

@@ -48,7 +48,7 @@ class SourceAdmin(SourceImportMixin, EntryAdmin):  # Import button: kb/curation/
         (gettext_lazy("Date"), {"fields": ("published_on", "date_precision", "dateline")}),
         (gettext_lazy("Where to find it"), {"fields": ("url", "archive_url", "last_link_checks")}),
         (gettext_lazy("Stored text (staff only)"), {"fields": ("stored_text_summary",)}),
-        (None, {"fields": ("summary", "replaced_by")}),
+        (None, {"fields": ("summary_en", "replaced_by")}),
         (
             gettext_lazy("Status"),
             {"fields": ("status", "published_at", "created_at", "updated_at")},

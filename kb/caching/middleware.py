@@ -7,7 +7,9 @@ the API, feeds, the sitemap and downloads alike.
 - A page is keyed by what its view reads: the scheme, the host, the path, the query's
   parameters in a fixed order (the redirect before this has dropped those no view reads),
   and, for the API, which of JSON or nothing the client accepts (it answers 406 to the
-  rest). Any other header, such as a made-up ``Accept``, cannot make a new copy.
+  rest) and the language it answers in (``?lang=`` or ``Accept-Language``: kb.api.languages).
+  Any other header, such as a made-up ``Accept``, cannot make a new copy; a page's language
+  is in its address (``/es/...``), so pages in two languages never share a copy.
 - A request whose ``If-None-Match`` names the current version's ETag gets a 304 only for a
   page that is a 200 at that version. ``If-Modified-Since`` is not trusted for this: it
   counts whole seconds, and two changes can fall in one.
@@ -39,6 +41,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
+from kb.api.languages import cache_language
 from kb.models import ContentVersion
 
 from . import pages
@@ -87,10 +90,15 @@ def _cache_key(request: HttpRequest) -> str:
     # Pages are stored only for hosts the stack below accepted, so an unknown host misses.
     meta = request.META
     query = sorted(request.GET.lists())
-    accepts = ""
+    accepts = language = ""
     if request.path.startswith(NEGOTIATED_PREFIX):
         accepts = NEGOTIATED_TYPE if request.accepts(NEGOTIATED_TYPE) else "none"
-    address = f"{request.scheme}|{meta.get('HTTP_HOST', '')}|{request.path}|{query}|{accepts}"
+        # The API answers in the language ?lang= or Accept-Language chooses (pages take it
+        # from their address, which the key has already).
+        language = cache_language(request)
+    address = (
+        f"{request.scheme}|{meta.get('HTTP_HOST', '')}|{request.path}|{query}|{accepts}|{language}"
+    )
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 

@@ -1,4 +1,9 @@
-"""Atom feeds of new and updated tactics, site-wide and per category."""
+"""Atom feeds of new and updated tactics, site-wide and per category, in every language.
+
+A feed is in the language of its address (``/es/feeds/tactics/`` is Spanish): its title, its
+items' names and summaries (the published translation, else the English), and its links,
+which lead to the pages in the same language.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from kb.models import Category, Tactic, public_terms
+from kb.models.translations import reading_language
 
 FEED_LENGTH = 50
 
@@ -20,12 +27,23 @@ class LatestTacticsFeed(Feed):
 
     feed_type = Atom1Feed
 
+    @property
+    def language(self) -> str:
+        """The feed's language (Atom's ``xml:lang``): its address's. Django's Feed reads
+        this attribute on every request; one instance serves every language."""
+        return reading_language()
+
     def title(self, category: Category | None = None) -> str:
-        topic = f" in {category.name}" if category else ""
-        return f"{settings.KB_SITE_NAME}: new and updated tactics{topic}"
+        names = {"site": settings.KB_SITE_NAME}
+        if category is not None:
+            return _("%(site)s: new and updated tactics in %(category)s") % {
+                **names,
+                "category": category.name,
+            }
+        return _("%(site)s: new and updated tactics") % names
 
     def subtitle(self, category: Category | None = None) -> str:
-        return "Technology tactics used by human traffickers, each traced to its sources."
+        return _("Technology tactics used by human traffickers, each traced to its sources.")
 
     def link(self, category: Category | None = None) -> str:
         return category.get_absolute_url() if category else reverse("kb:tactic-list")

@@ -207,7 +207,7 @@ class EntryList:
                 lambda: ids_in_order(base.order_by(*ordering)),
             )
             everything = per_content_version(
-                f"{self.name}:all", version, lambda: bitset(candidates)
+                f"{self.name}:all:{reading_language()}", version, lambda: bitset(candidates)
             )
             return ListResult(self, parameters, version, candidates, everything, None)
         every_word = search.every_word(rows)

@@ -16,7 +16,14 @@ from .revisions import (
     apply_state,
     capture_state,
 )
-from .search import DocumentKind, SearchDocument, SearchIndexRow, SearchWord, SynonymGroup
+from .search import (
+    DocumentKind,
+    SearchDocument,
+    SearchIndexRow,
+    SearchWord,
+    SynonymGroup,
+    UnstemmedIndexRow,
+)
 from .sources import Citation, DatePrecision, Reference, Source, SourceKind, group_citations
 from .suggestions import Suggestion, SuggestionKind, SuggestionStatus
 from .tactics import Indicator, Tactic
@@ -86,6 +93,7 @@ __all__ = [
     "Technology",
     "TextFormat",
     "Transition",
+    "UnstemmedIndexRow",
     "Vocabulary",
     "WorkflowError",
     "apply_state",

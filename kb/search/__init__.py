@@ -1,4 +1,5 @@
-"""Search over the published knowledge base, the same on PostgreSQL and SQLite.
+"""Search over the published knowledge base in the reader's language, the same on
+PostgreSQL and SQLite.
 
     Tactic.objects.published().search("bitcon -gaming")   # a QuerySet, most relevant first
 
@@ -8,6 +9,11 @@ expanded with synonyms (``Search.prepare``), and handed to the database's engine
 word in a name counts more than in a red flag, which counts more than a passing mention
 in a description. A few keywords must all match, unless no entry contains them all; a
 description in many words matches any of them, best covered first (``Search.every_word``).
+
+Everything happens in one language, the reader's (``reading_language()``, or the one
+``Search.prepare`` is given): its documents (each entry's text in that language, English
+where it is not translated yet), its stemming, its words for spelling suggestions, its
+synonyms and its word frequencies (``languages``).
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Self
 
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .backends import get_backend
 from .backends.base import QS
-from .english import is_english, specificity
+from .everyday import is_word, specificity
+from .languages import active_language, stopwords
 from .query import Query, parse
 from .spelling import best_corrections
 from .synonyms import Thesaurus, current_synonyms
@@ -41,6 +48,8 @@ class Search:
     text: str
     parsed: Query
     query: Query
+    #: The language searched: its documents, stemming, words and synonyms.
+    language: str = "en"
     #: How much each of the query's clauses weighs: rarer words say more about an entry.
     weights: tuple[float, ...] = ()
     #: Misspelt words (that no entry contains in any form) and what was searched instead.
@@ -49,16 +58,17 @@ class Search:
     unmatched: tuple[str, ...] = ()
 
     @classmethod
-    def prepare(cls, text: str, *, correct: bool = True) -> Search:
+    def prepare(cls, text: str, *, correct: bool = True, language: str | None = None) -> Search:
         """Parse ``text``, correct the words no entry contains (unless ``correct`` is
         off: the reader asked for their own words) and expand synonyms, in a few small
-        queries however long the text."""
-        parsed = parse(text)
+        queries however long the text. ``language`` is the reader's unless given."""
+        language = language or active_language()
+        parsed = parse(text, stopwords(language))
         if not parsed:
-            return cls(text, parsed, parsed)
-        thesaurus = Thesaurus(current_synonyms())
-        unknown = _unknown_words(parsed, thesaurus)
-        corrections = _corrections(unknown, thesaurus) if correct else {}
+            return cls(text, parsed, parsed, language)
+        thesaurus = Thesaurus(current_synonyms(language), language)
+        unknown = _unknown_words(parsed, thesaurus, language)
+        corrections = _corrections(unknown, thesaurus, language) if correct else {}
         # Corrections join their word's clause before synonym expansion, so that a misspelt
         # word finds the synonyms of its correction too.
         corrected = parsed.with_alternatives({word: [fix] for word, fix in corrections.items()})
@@ -67,7 +77,8 @@ class Search:
             text,
             parsed,
             query,
-            _weights(query),
+            language,
+            _weights(query, language),
             corrections,
             tuple(word for word in unknown if word not in corrections),
         )
@@ -123,9 +134,12 @@ class SearchOutcome:
 
 
 class SearchableQuerySet(QuerySet):
-    """Entries (and search documents) that can be searched: ``.search(text)``."""
+    """Entries (and search documents) that can be searched: ``.search(text)``, in the
+    reader's language."""
 
-    #: How a row reaches its search document.
+    #: How a row reaches its search document in the language searched: for an entry, the
+    #: relation ``search_document``, its ``search_documents`` in that language alone
+    #: (``in_language``); a search document is its own.
     search_document_path = "search_document__"
 
     def search(self, query: str | Search, *, every_word: bool | None = None) -> Self:
@@ -142,9 +156,21 @@ class SearchableQuerySet(QuerySet):
         return found.order_by("-search_rank", "-search_score", "pk")
 
 
+def in_language(rows: QS, language: str) -> QS:
+    """``rows`` with their search documents in ``language`` only: search documents in it,
+    or entries whose relation ``search_document`` is their document in it (an entry has
+    at most one per language)."""
+    path = getattr(rows, "search_document_path", "search_document__")
+    if not path:
+        return rows.filter(language=language)
+    relation = path.removesuffix("__")
+    in_it = Q(search_documents__language=language)
+    return rows.alias(**{relation: FilteredRelation("search_documents", condition=in_it)})
+
+
 def _matching(rows: QS, search: Search, *, every_word: bool) -> QS:
-    return get_backend().filter(
-        rows,
+    return get_backend(search.language).filter(
+        in_language(rows, search.language),
         search.query,
         relaxed=not every_word,
         path=getattr(rows, "search_document_path", "search_document__"),
@@ -152,9 +178,9 @@ def _matching(rows: QS, search: Search, *, every_word: bool) -> QS:
     )
 
 
-def _unknown_words(parsed: Query, thesaurus: Thesaurus) -> list[str]:
+def _unknown_words(parsed: Query, thesaurus: Thesaurus, language: str) -> list[str]:
     """The reader's words (of four letters or more, outside phrases and the synonym list)
-    that no document contains in any form."""
+    that no document in ``language`` contains in any form."""
     from kb.models import SearchWord
 
     candidates = {
@@ -165,19 +191,24 @@ def _unknown_words(parsed: Query, thesaurus: Thesaurus) -> list[str]:
     }
     if not candidates:
         return []
-    known = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
-    return get_backend().unmatched_words(sorted(candidates - known))
+    known = set(
+        SearchWord.objects.filter(language=language, word__in=candidates).values_list(
+            "word", flat=True
+        )
+    )
+    return get_backend(language).unmatched_words(sorted(candidates - known))
 
 
-def _corrections(unknown: list[str], thesaurus: Thesaurus) -> dict[str, str]:
-    """The likeliest correction of each unknown word from the knowledge base's own words
-    and the synonym list, if one is close enough (see kb.search.spelling). An English word
-    is the reader's own word, never a misspelling ("booking" is not "blocking")."""
-    backend = get_backend()
+def _corrections(unknown: list[str], thesaurus: Thesaurus, language: str) -> dict[str, str]:
+    """The likeliest correction of each unknown word from the knowledge base's own words in
+    ``language`` and its synonym list, if one is close enough (see kb.search.spelling). A
+    word of the reader's language (or of English) is the reader's own word, never a
+    misspelling ("booking" is not "blocking")."""
+    backend = get_backend(language)
     synonym_words = [(word, 0) for word in thesaurus.words()]
     corrections = {}
     for word in unknown:
-        if is_english(word):
+        if is_word(word, language):
             continue
         fixes = best_corrections(word, backend.similar_words(word) + synonym_words)
         if fixes:
@@ -185,12 +216,14 @@ def _corrections(unknown: list[str], thesaurus: Thesaurus) -> dict[str, str]:
     return corrections
 
 
-def _weights(query: Query) -> tuple[float, ...]:
-    """One weight per clause: how much the reader's own term says (kb.search.english), an
-    everyday word ("makes") little and a rare one ("stalkerware") much; a phrase as much as
-    its rarest word. The reader's term comes first among a clause's alternatives."""
+def _weights(query: Query, language: str) -> tuple[float, ...]:
+    """One weight per clause: how much the reader's own term says in their language
+    (kb.search.everyday), an everyday word ("makes") little and a rare one ("stalkerware")
+    much; a phrase as much as its rarest word. The reader's term comes first among a
+    clause's alternatives."""
     return tuple(
-        max(specificity(word) for word in clause.terms[0].words) for clause in query.clauses
+        max(specificity(word, language) for word in clause.terms[0].words)
+        for clause in query.clauses
     )
 
 
@@ -210,19 +243,23 @@ def render_marked(text: str) -> SafeString:
 
 def highlight(rows: list, outcome: SearchOutcome | None) -> None:
     """Give each of ``rows`` (entries or search documents, one page of them) a
-    ``highlight`` attribute, in one query. Does nothing without a query."""
+    ``highlight`` attribute, in one query, from their documents in the language searched.
+    Does nothing without a query."""
     from kb.models import SearchDocument
 
     if not outcome or not rows:
         return
+    language = outcome.search.language
     model = type(rows[0])
+    in_it = SearchDocument.objects.filter(language=language)
     if model is SearchDocument:
-        documents, key = SearchDocument.objects.filter(pk__in=[r.pk for r in rows]), "pk"
+        documents, key = in_it.filter(pk__in=[r.pk for r in rows]), "pk"
     else:
         name = model._meta.model_name
-        documents = SearchDocument.objects.filter(**{f"{name}__in": [r.pk for r in rows]})
+        documents = in_it.filter(**{f"{name}__in": [r.pk for r in rows]})
         key = f"{name}_id"
-    marked = get_backend().marked(documents, outcome.search.query, relaxed=outcome.relaxed, key=key)
+    backend = get_backend(language)
+    marked = backend.marked(documents, outcome.search.query, relaxed=outcome.relaxed, key=key)
     for row in rows:
         found = marked.get(row.pk)
         if found is None:
@@ -241,5 +278,6 @@ __all__ = [
     "SearchOutcome",
     "SearchableQuerySet",
     "highlight",
+    "in_language",
     "render_marked",
 ]

@@ -1,8 +1,13 @@
 """Keeping search documents and the vocabulary in step with the entries.
 
-Every published entry has exactly one SearchDocument; nothing else has one. ``reindex`` is
-called by signal receivers (kb/signals.py) whenever an entry or anything shown in its
-document changes; ``rebuild`` recomputes everything (after fixtures or bulk loads, and by
+Every published entry has exactly one SearchDocument per language kb is read in; nothing
+else has one. A language's document is the entry as a reader of that language sees it: its
+text in that language, the English of each field not translated yet (so that an entry not
+translated yet is still found), and the quotes of its citations, verbatim, beside their
+translation into that language. ``reindex`` is called by signal receivers
+(kb/search/signals.py) whenever an entry or anything shown in its documents changes (a
+translation published through a revision changes the entry's columns, and so saves it);
+``rebuild`` recomputes everything, in every language (after fixtures or bulk loads, and by
 ``manage.py rebuild_search_index``).
 """
 
@@ -17,6 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.html import strip_tags
+from django.utils.translation import override
 
 from kb import bulk
 from kb.markdown import render_markdown
@@ -33,8 +39,11 @@ from kb.models import (
     Vocabulary,
     content_changed,
 )
+from kb.models.translations import column
 
-from .text import STOPWORDS, clean_for_index, words
+from .backends import get_backend
+from .languages import search_languages, stopwords
+from .text import clean_for_index, words
 
 BATCH_SIZE = 500
 DOCUMENT_FIELDS = ("title", "summary", "keywords", "indicators", "body")
@@ -48,8 +57,14 @@ def _join(parts: Iterable[str]) -> str:
     return clean_for_index("\n".join(part for part in parts if part))
 
 
-def _public_quotes(entry: Tactic | Countermeasure) -> list[str]:
-    return [c.quote for c in entry.citations.all() if c.source.status == Status.PUBLISHED]
+def _public_quotes(entry: Tactic | Countermeasure, language: str) -> list[str]:
+    """The quotes of the entry's citations of published sources, verbatim, each followed by
+    its translation into ``language`` where it has one."""
+    found = []
+    for citation in entry.citations.all():
+        if citation.source.status == Status.PUBLISHED:
+            found += [citation.quote, getattr(citation, column("translation", language), "")]
+    return found
 
 
 def _searchable_id(public_id: str) -> str:
@@ -61,7 +76,7 @@ def _names(terms: Iterable[Vocabulary]) -> list[str]:
     return [term.name for term in terms]
 
 
-def tactic_document(tactic: Tactic) -> dict[str, str]:
+def tactic_document(tactic: Tactic, language: str) -> dict[str, str]:
     return {
         "title": clean_for_index(tactic.name),
         "summary": clean_for_index(tactic.summary),
@@ -76,11 +91,11 @@ def tactic_document(tactic: Tactic) -> dict[str, str]:
             ]
         ),
         "indicators": _join(indicator.text for indicator in tactic.indicators.all()),
-        "body": _join([_plain(tactic.description), *_public_quotes(tactic)]),
+        "body": _join([_plain(tactic.description), *_public_quotes(tactic, language)]),
     }
 
 
-def countermeasure_document(countermeasure: Countermeasure) -> dict[str, str]:
+def countermeasure_document(countermeasure: Countermeasure, language: str) -> dict[str, str]:
     return {
         "title": clean_for_index(countermeasure.name),
         "summary": clean_for_index(countermeasure.summary),
@@ -92,11 +107,13 @@ def countermeasure_document(countermeasure: Countermeasure) -> dict[str, str]:
             ]
         ),
         "indicators": "",
-        "body": _join([_plain(countermeasure.description), *_public_quotes(countermeasure)]),
+        "body": _join(
+            [_plain(countermeasure.description), *_public_quotes(countermeasure, language)]
+        ),
     }
 
 
-def source_document(source: Source) -> dict[str, str]:
+def source_document(source: Source, language: str) -> dict[str, str]:
     # A source's summary lists what its article mentions, not what one entry is about: it is
     # searched as the text of an entry is, so a reader's description finds the entries first.
     return {
@@ -121,11 +138,18 @@ _CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("sou
 @dataclass(frozen=True)
 class Indexed:
     """How one kind of entry becomes a search document: its kind, how to load entries with
-    everything their document shows, and how to build the document's fields."""
+    everything their documents show, and how to build a document's fields in a language
+    (called with that language active: the entry's translated fields read its text in it,
+    or the English where it has none)."""
 
     kind: DocumentKind
     load: Callable[[QuerySet], QuerySet]
-    build: Callable[[Any], dict[str, str]]
+    build_fields: Callable[[Any, str], dict[str, str]]
+
+    def build(self, entry: Entry, language: str) -> dict[str, str]:
+        """The fields of ``entry``'s document in ``language``."""
+        with override(language):
+            return self.build_fields(entry, language)
 
 
 KINDS: dict[type[Entry], Indexed] = {
@@ -145,13 +169,15 @@ KINDS: dict[type[Entry], Indexed] = {
 }
 
 
-def index_words(fields: dict[str, str]) -> set[str]:
-    """The words a document adds to the vocabulary spelling suggestions come from."""
+def index_words(fields: dict[str, str], language: str) -> set[str]:
+    """The words a document in ``language`` adds to that language's vocabulary, which
+    spelling suggestions come from."""
+    common = stopwords(language)
     return {
         word
         for text in fields.values()
         for word in words(text)
-        if len(word) >= 3 and not word.isdigit() and word not in STOPWORDS
+        if len(word) >= 3 and not word.isdigit() and word not in common
     }
 
 
@@ -159,17 +185,24 @@ def _document_fields(document: SearchDocument) -> dict[str, str]:
     return {name: getattr(document, name) for name in DOCUMENT_FIELDS}
 
 
-def _adjust_vocabulary(added: set[str], removed: set[str]) -> None:
+def _adjust_vocabulary(language: str, added: set[str], removed: set[str]) -> None:
+    words_in = SearchWord.objects.filter(language=language)
     if added:
         SearchWord.objects.bulk_create(
-            [SearchWord(word=word, document_count=0) for word in added], ignore_conflicts=True
+            [SearchWord(language=language, word=word, document_count=0) for word in added],
+            ignore_conflicts=True,
         )
-        SearchWord.objects.filter(word__in=added).update(document_count=F("document_count") + 1)
+        words_in.filter(word__in=added).update(document_count=F("document_count") + 1)
     if removed:
-        SearchWord.objects.filter(word__in=removed, document_count__gt=0).update(
+        words_in.filter(word__in=removed, document_count__gt=0).update(
             document_count=F("document_count") - 1
         )
-        SearchWord.objects.filter(word__in=removed, document_count=0).delete()
+        words_in.filter(word__in=removed, document_count=0).delete()
+
+
+def _configurations() -> dict[str, str]:
+    """Each language's PostgreSQL text search configuration, as documents record it."""
+    return {language: get_backend(language).configuration for language in search_languages()}
 
 
 def _lock(model: type[Entry], pks: Iterable[int]) -> None:
@@ -190,7 +223,8 @@ def _lock(model: type[Entry], pks: Iterable[int]) -> None:
 
 @transaction.atomic
 def reindex(model: type[Entry], pks: Iterable[int]) -> None:
-    """Bring the documents of these entries up to date: create, update, or delete them."""
+    """Bring the documents of these entries up to date in every language: create, update,
+    or delete them."""
     pks = set(pks)
     if not pks or bulk.in_progress():
         return
@@ -199,36 +233,59 @@ def reindex(model: type[Entry], pks: Iterable[int]) -> None:
     _lock(model, pks)
     entries = {entry.pk: entry for entry in indexed.load(model.objects.filter(pk__in=pks))}
     documents = {
-        getattr(document, f"{kind}_id"): document
+        (getattr(document, f"{kind}_id"), document.language): document
         for document in SearchDocument.objects.filter(**{f"{kind}__in": pks}).defer("search_vector")
     }
+    configurations = _configurations()
     for pk in pks:
-        entry, document = entries.get(pk), documents.get(pk)
-        old_words = index_words(_document_fields(document)) if document else set()
-        if entry is None or entry.status != Status.PUBLISHED:
-            if document:
-                document.delete()
-            _adjust_vocabulary(set(), old_words)
-            continue
-        fields = indexed.build(entry)
-        if document is None:
-            SearchDocument.objects.create(kind=kind, **{kind: entry}, **fields)
-        elif fields != _document_fields(document):
-            SearchDocument.objects.filter(pk=document.pk).update(**fields)
-        new_words = index_words(fields)
-        _adjust_vocabulary(new_words - old_words, old_words - new_words)
+        entry = entries.get(pk)
+        published = entry is not None and entry.status == Status.PUBLISHED
+        for language, configuration in configurations.items():
+            document = documents.pop((pk, language), None)
+            old_words = index_words(_document_fields(document), language) if document else set()
+            if not published:
+                if document:
+                    document.delete()
+                _adjust_vocabulary(language, set(), old_words)
+                continue
+            fields = indexed.build(entry, language)
+            if document is None:
+                SearchDocument.objects.create(
+                    kind=kind,
+                    language=language,
+                    search_configuration=configuration,
+                    **{kind: entry},
+                    **fields,
+                )
+            elif fields != _document_fields(document) or (
+                document.search_configuration != configuration
+            ):
+                SearchDocument.objects.filter(pk=document.pk).update(
+                    search_configuration=configuration, **fields
+                )
+            new_words = index_words(fields, language)
+            _adjust_vocabulary(language, new_words - old_words, old_words - new_words)
+    # Documents in a language kb is no longer read in.
+    for document in documents.values():
+        _forget_document(document)
+
+
+def _forget_document(document: SearchDocument) -> None:
+    _adjust_vocabulary(
+        document.language, set(), index_words(_document_fields(document), document.language)
+    )
+    document.delete()
 
 
 @transaction.atomic
 def forget(entry: Entry) -> None:
-    """Remove an entry's document before the entry itself is deleted."""
+    """Remove an entry's documents before the entry itself is deleted."""
     if bulk.in_progress():
         return
     _lock(type(entry), [entry.pk])
-    document = SearchDocument.objects.filter(**{KINDS[type(entry)].kind: entry}).first()
-    if document:
-        _adjust_vocabulary(set(), index_words(_document_fields(document)))
-        document.delete()
+    found = SearchDocument.objects.filter(**{KINDS[type(entry)].kind: entry}).defer("search_vector")
+    for document in found:
+        _forget_document(document)
 
 
 def _published_in_batches(model: type[Entry]) -> Iterator[list]:
@@ -245,27 +302,41 @@ def _published_in_batches(model: type[Entry]) -> Iterator[list]:
 
 @transaction.atomic
 def rebuild(progress=None) -> dict[str, int]:
-    """Recompute every document and the vocabulary from scratch. ``progress(n)`` is called
-    with the number of entries done after each batch."""
+    """Recompute every document, in every language, and each language's vocabulary from
+    scratch. ``progress(n)`` is called with the number of entries done after each batch.
+    The counts are of entries (each has a document per language) and of distinct words."""
     SearchDocument.objects.all().delete()
     SearchWord.objects.all().delete()
-    vocabulary: Counter[str] = Counter()
+    vocabulary: Counter[tuple[str, str]] = Counter()
     counts: dict[str, int] = {}
+    configurations = _configurations()
     for model, indexed in KINDS.items():
         kind = str(indexed.kind)
         counts[kind] = 0
         for batch in _published_in_batches(model):
             documents = []
             for entry in batch:
-                fields = indexed.build(entry)
-                vocabulary.update(index_words(fields))
-                documents.append(SearchDocument(kind=kind, **{kind: entry}, **fields))
+                for language, configuration in configurations.items():
+                    fields = indexed.build(entry, language)
+                    vocabulary.update((language, word) for word in index_words(fields, language))
+                    documents.append(
+                        SearchDocument(
+                            kind=kind,
+                            language=language,
+                            search_configuration=configuration,
+                            **{kind: entry},
+                            **fields,
+                        )
+                    )
             SearchDocument.objects.bulk_create(documents)
-            counts[kind] += len(documents)
+            counts[kind] += len(batch)
             if progress:
-                progress(len(documents))
+                progress(len(batch))
     SearchWord.objects.bulk_create(
-        [SearchWord(word=word, document_count=n) for word, n in vocabulary.items()],
+        [
+            SearchWord(language=language, word=word, document_count=n)
+            for (language, word), n in vocabulary.items()
+        ],
         batch_size=BATCH_SIZE * 4,
     )
     counts["words"] = len(vocabulary)

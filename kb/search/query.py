@@ -79,8 +79,10 @@ class Query:
 _OR = object()
 
 
-def parse(text: str) -> Query:
-    """Parse a reader's query; an empty Query means there is nothing to search for."""
+def parse(text: str, stopwords: frozenset[str] = STOPWORDS) -> Query:
+    """Parse a reader's query; an empty Query means there is nothing to search for.
+    ``stopwords`` are the very common words of the reader's language, left out outside
+    phrases (English's by default)."""
     items: list = []
     for match in _TOKEN.finditer((text or "")[:MAX_QUERY_LENGTH]):
         negated, phrase, bare = match.group(1), match.group(2), match.group(3)
@@ -93,7 +95,7 @@ def parse(text: str) -> Query:
             raw = phrase
         raw = _POSSESSIVE.sub("", raw)
         found = tuple(words(raw))
-        if not found or (bare is not None and len(found) == 1 and found[0] in STOPWORDS):
+        if not found or (bare is not None and len(found) == 1 and found[0] in stopwords):
             continue
         items.append((Term(found), bool(negated)))
 

@@ -58,8 +58,12 @@ def in_two_transactions_at_once(first, second) -> None:
     assert not thread.is_alive() and not errors, errors
 
 
-def vocabulary() -> dict[str, int]:
-    return dict(SearchWord.objects.order_by("word").values_list("word", "document_count"))
+def vocabulary() -> dict[tuple[str, str], int]:
+    words = SearchWord.objects.order_by("language", "word")
+    return {
+        (language, word): n
+        for language, word, n in words.values_list("language", "word", "document_count")
+    }
 
 
 def test_indicators_added_at_once_by_two_editors_are_both_found():
@@ -68,7 +72,7 @@ def test_indicators_added_at_once_by_two_editors_are_both_found():
         lambda: Indicator.objects.create(tactic=tactic, text="Borrowed phone buzzing"),
         lambda: Indicator.objects.create(tactic=tactic, text="Unfamiliar courier parcels"),
     )
-    document = SearchDocument.objects.get(tactic=tactic)
+    document = SearchDocument.objects.get(tactic=tactic, language="en")
     assert "Borrowed phone buzzing" in document.indicators
     assert "Unfamiliar courier parcels" in document.indicators
     for word in ("borrowed", "courier"):

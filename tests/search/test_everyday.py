@@ -1,6 +1,6 @@
-"""kb.search.english: what everyday English says about a reader's words."""
+"""kb.search.everyday: what everyday language says about a reader's words."""
 
-from kb.search.english import is_english, specificity
+from kb.search.everyday import is_english, is_word, specificity
 
 
 def test_english_words_are_known_and_misspellings_are_not():
@@ -16,3 +16,27 @@ def test_an_everyday_word_says_less_than_a_rare_one():
 def test_everyday_words_of_phones_and_the_internet_count_as_common():
     assert not is_english("app")
     assert specificity("app") < specificity("passport")
+
+
+def test_each_language_knows_its_own_words_folded():
+    assert is_word("celular", "es") and is_word("estafa", "es") and is_word("extorsion", "es")
+    assert not is_word("extorcion", "es")
+    assert is_word("arnaque", "fr") and is_word("cryptee", "fr")  # "cryptée"
+    assert not is_word("chifrement", "fr")
+    assert is_word("ابتزاز", "ar") and not is_word("الابتزار", "ar")
+
+
+def test_english_words_count_as_the_readers_own_in_every_language():
+    assert is_word("booking", "es") and is_word("hotline", "ar")
+
+
+def test_everyday_words_weigh_little_in_each_language():
+    assert specificity("de", "es") == specificity("la", "es") == 0.05
+    assert specificity("dice", "es") < specificity("pasaporte", "es") < 1.0
+    assert specificity("aplicacion", "es") < specificity("pasaporte", "es")
+    assert specificity("sextorsion", "es") == 1.0  # no everyday word
+
+
+def test_a_language_without_a_word_list_is_read_with_englishs():
+    assert is_word("booking", "xx") and not is_word("lantern-ish", "xx")
+    assert specificity("zzqxv", "xx") == 1.0

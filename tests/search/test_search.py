@@ -181,7 +181,7 @@ def test_a_word_found_in_another_form_is_not_corrected():
 
 def ranked(text: str, queryset=None) -> list[str]:
     results = (queryset or Tactic.objects.published()).search(text)
-    return [t.name for t in results.order_by("-search_rank", "name")]
+    return [t.name for t in results.order_by("-search_rank", "name_en")]
 
 
 @pytest.mark.django_db

@@ -2,19 +2,20 @@
 
 from django.db import connection
 
+from ..languages import ENGLISH
 from .base import MarkedDocument, SearchBackend
 
 
-def get_backend() -> SearchBackend:
-    """The engine for the database in use."""
+def get_backend(language: str = ENGLISH) -> SearchBackend:
+    """The engine for the database in use, reading the documents in ``language``."""
     if connection.vendor == "postgresql":
         from .postgresql import PostgreSQLBackend
 
-        return PostgreSQLBackend()
+        return PostgreSQLBackend(language)
     if connection.vendor == "sqlite":
         from .sqlite import SQLiteBackend
 
-        return SQLiteBackend()
+        return SQLiteBackend(language)
     raise NotImplementedError(f"No search backend for {connection.vendor}.")
 
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from django.db.models import QuerySet
 
+from ..languages import ENGLISH
 from ..query import Query
 
 QS = TypeVar("QS", bound=QuerySet)
@@ -27,11 +28,22 @@ class MarkedDocument:
 
 
 class SearchBackend(ABC):
-    """Full-text search on one database engine.
+    """Full-text search on one database engine, in one language's documents.
 
     ``path`` is how a queryset reaches its search document: ``""`` for SearchDocument
-    itself, ``"search_document__"`` for tactics, countermeasures and sources.
+    itself, ``"search_document__"`` for tactics, countermeasures and sources (their
+    document in the language searched: kb.search.in_language). The rows given are already
+    those of the language's documents.
     """
+
+    def __init__(self, language: str = ENGLISH) -> None:
+        self.language = language
+
+    @property
+    def configuration(self) -> str:
+        """What a document in this language records as its PostgreSQL text search
+        configuration (nothing on other databases)."""
+        return ""
 
     #: What matching one of the query's words is worth in each part of a document: where it
     #: is says how much the entry is about it. A name counts most, then a summary (and the
@@ -60,8 +72,10 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def unmatched_words(self, words: list[str]) -> list[str]:
-        """Those of ``words`` that no document contains in any form (after stemming)."""
+        """Those of ``words`` that no document in the language contains in any form (after
+        stemming)."""
 
     @abstractmethod
     def similar_words(self, word: str, limit: int = 20) -> list[tuple[str, int]]:
-        """Vocabulary words that look like ``word`` (by trigrams), with document counts."""
+        """The language's vocabulary words that look like ``word`` (by trigrams), with
+        document counts."""

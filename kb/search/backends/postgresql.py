@@ -1,6 +1,10 @@
 """PostgreSQL: a weighted tsvector per document (kept by a trigger, GIN-indexed), queried
 with to_tsquery, ranked with ts_rank, highlighted with ts_headline; pg_trgm for spelling.
-Phrases are narrowed first through the index of adjacent word pairs (migration 0006)."""
+Phrases are narrowed first through the index of adjacent word pairs (migration 0006).
+
+Each language's documents are read with its text search configuration (kb.search.languages:
+``kb_spanish`` for Spanish...), the same one the trigger built their vectors with: the
+document records it (``search_configuration``), and a search uses its language's."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramSimilarity,
 )
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,11 +36,27 @@ from django.db.models import (
     When,
 )
 
+from ..languages import ENGLISH, KB_PREFIX, postgresql_configuration
 from ..query import Clause, Query, Term
 from ..text import MARK_END, MARK_START
 from .base import QS, MarkedDocument, SearchBackend
 
-CONFIG = "kb_english"
+_configurations: dict[str, frozenset[str]] = {}
+
+
+def available_configurations(alias: str = "default") -> frozenset[str]:
+    """kb's text search configurations in the database (``kb_english``, ``kb_spanish``...:
+    migration 0019 made one for each of PostgreSQL's), read once per process."""
+    found = _configurations.get(alias)
+    if not found:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT cfgname FROM pg_ts_config WHERE starts_with(cfgname, %s)", [KB_PREFIX]
+            )
+            found = frozenset(name for (name,) in cursor.fetchall())
+        if found:
+            _configurations[alias] = found
+    return found
 
 
 def _term(term: Term, weights: str = "") -> str:
@@ -92,7 +112,8 @@ def phrase_clauses(query: Query, *, relaxed: bool) -> list[list[str]]:
 class AdjacentPairs(Lookup):
     """``search_vector__adjacent_pairs=(clauses, any_clause)``: documents whose
     ``phrase_vector`` (same row) holds the adjacent word pairs of the phrases in
-    ``clauses`` (see ``phrase_clauses`` and migration 0006)."""
+    ``clauses`` read with ``configuration`` (see ``phrase_clauses`` and migration 0006):
+    ``search_vector__adjacent_pairs=(clauses, any_clause, configuration)``."""
 
     lookup_name = "adjacent_pairs"
     prepare_rhs = False
@@ -100,12 +121,12 @@ class AdjacentPairs(Lookup):
     def as_sql(self, compiler, connection):
         quote = compiler.quote_name_unless_alias
         column = f"{quote(self.lhs.alias)}.{quote('phrase_vector')}"
-        clauses, any_clause = self.rhs
+        clauses, any_clause, configuration = self.rhs
         # A sub-select, computed once: a plain call would be re-run for every row the
         # exact phrase match re-checks.
         return (
             f"{column} @@ (SELECT kb_phrase_filter(%s::regconfig, %s::jsonb, %s))",
-            [CONFIG, json.dumps(clauses), any_clause],
+            [configuration, json.dumps(clauses), any_clause],
         )
 
 
@@ -114,8 +135,16 @@ class PostgreSQLBackend(SearchBackend):
     PARTS = (("A", SearchBackend.TITLE), ("B", SearchBackend.SUMMARY),
              ("C", SearchBackend.INDICATORS), ("D", SearchBackend.BODY))  # fmt: skip
 
+    def __init__(self, language: str = ENGLISH) -> None:
+        super().__init__(language)
+        self._configuration = postgresql_configuration(language, available_configurations())
+
+    @property
+    def configuration(self) -> str:
+        return self._configuration
+
     def _search_query(self, text: str) -> SearchQuery:
-        return SearchQuery(text, search_type="raw", config=CONFIG)
+        return SearchQuery(text, search_type="raw", config=self.configuration)
 
     def filter(
         self, queryset: QS, query: Query, *, relaxed: bool, path: str, weights: Sequence[float]
@@ -126,7 +155,8 @@ class PostgreSQLBackend(SearchBackend):
             # The pairs' index narrows; the exact match then only re-checks what is left.
             # It is written as a function call so that the planner does not also scan the
             # vectors' index for it (every entry holding a common word) to AND in.
-            matching = Q(**{f"{path}search_vector__adjacent_pairs": (narrowing, relaxed)}) & Q(
+            pairs = (narrowing, relaxed, self.configuration)
+            matching = Q(**{f"{path}search_vector__adjacent_pairs": pairs}) & Q(
                 Func(vector, search_query, function="ts_match_vq", output_field=BooleanField())
             )
         else:
@@ -156,19 +186,20 @@ class PostgreSQLBackend(SearchBackend):
     def marked(
         self, documents: QuerySet, query: Query, *, relaxed: bool, key: str = "pk"
     ) -> dict[int, MarkedDocument]:
-        search_query = SearchQuery(highlight_tsquery_text(query), search_type="raw", config=CONFIG)
+        configuration = self.configuration
+        search_query = self._search_query(highlight_tsquery_text(query))
 
         def marked(column: str, **options) -> SearchHeadline:
             return SearchHeadline(
-                column, search_query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_END,
-                **options,
+                column, search_query, config=configuration, start_sel=MARK_START,
+                stop_sel=MARK_END, **options,
             )  # fmt: skip
 
         excerpt = {"max_words": 30, "min_words": 12, "max_fragments": 2}
 
         def shows_a_match(column: str) -> Func:
             return Func(
-                SearchVector(column, config=CONFIG),
+                SearchVector(column, config=configuration),
                 search_query,
                 function="ts_match_vq",
                 output_field=BooleanField(),
@@ -200,8 +231,9 @@ class PostgreSQLBackend(SearchBackend):
                 """SELECT w FROM unnest(%s::text[]) AS w
                    WHERE NOT EXISTS (
                      SELECT 1 FROM kb_searchdocument d
-                     WHERE d.search_vector @@ plainto_tsquery(%s::regconfig, w))""",
-                [words, CONFIG],
+                     WHERE d.language = %s
+                       AND d.search_vector @@ plainto_tsquery(%s::regconfig, w))""",
+                [words, self.language, self.configuration],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -209,7 +241,7 @@ class PostgreSQLBackend(SearchBackend):
         from kb.models import SearchWord
 
         return list(
-            SearchWord.objects.filter(word__trigram_similar=word)
+            SearchWord.objects.filter(language=self.language, word__trigram_similar=word)
             .annotate(similarity=TrigramSimilarity("word", word))
             .order_by("-similarity", "-document_count")
             .values_list("word", "document_count")[:limit]

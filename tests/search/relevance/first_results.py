@@ -1,5 +1,6 @@
 """``python -m tests.search.relevance.first_results``: load the seed content into the empty
-database DATABASE_URL names and print, as JSON, the first result of every relevance query.
+database DATABASE_URL names and print, as JSON, the first result of every relevance query,
+in every language.
 
 The relevance test runs it on the kind of database the suite does not run on, to compare
 the two engines' answers (tests/search/test_relevance.py).

@@ -31,6 +31,8 @@ class Alternate:
     name_in_english: str
     path: str
     url: str
+    #: The language's home page: where a page with no alternates (a 404) leads.
+    home: str
     current: bool
     bidi: bool
 
@@ -59,11 +61,9 @@ def alternates(request: HttpRequest) -> list[Alternate]:
     found = []
     for code in content_languages():
         info = get_language_info(code)
-        if path:
-            translated = translate_url(path, code)
-        else:
-            with translation.override(code):
-                translated = reverse("kb:home")
+        with translation.override(code):
+            home = reverse("kb:home")
+        translated = translate_url(path, code) if path else home
         found.append(
             Alternate(
                 code=code,
@@ -71,6 +71,7 @@ def alternates(request: HttpRequest) -> list[Alternate]:
                 name_in_english=info["name"],
                 path=translated,
                 url=request.build_absolute_uri(translated) if path else "",
+                home=home,
                 current=code == here,
                 bidi=info["bidi"],
             )

@@ -22,15 +22,15 @@ def new_tactic_form(category, technology, source, countermeasure, stage=None, **
     (``stage``, or a new one), a technology, one indicator, citation and countermeasure link."""
     stage = stage or make_term(Stage)
     return {
-        "name": "Fake modelling agency",
+        "name_en": "Fake modelling agency",
         "slug": "fake-modelling-agency",
-        "summary": "A website offering modelling work that does not exist.",
-        "description": "Described in **Markdown**.",
+        "summary_en": "A website offering modelling work that does not exist.",
+        "description_en": "Described in **Markdown**.",
         "category": category.pk,
         "technologies": [technology.pk],
         "stages": [stage.pk],
         **inline_management("indicators", 1),
-        "indicators-0-text": "The agency cannot be found anywhere else.",
+        "indicators-0-text_en": "The agency cannot be found anywhere else.",
         "indicators-0-position": "0",
         **inline_management("citations", 1),
         "citations-0-source": source.pk,
@@ -39,7 +39,7 @@ def new_tactic_form(category, technology, source, countermeasure, stage=None, **
         "citations-0-position": "0",
         **inline_management("mitigations", 1),
         "mitigations-0-countermeasure": countermeasure.pk,
-        "mitigations-0-note": "Seizing the servers takes the site down.",
+        "mitigations-0-note_en": "Seizing the servers takes the site down.",
         **extra,
     }
 
@@ -47,10 +47,10 @@ def new_tactic_form(category, technology, source, countermeasure, stage=None, **
 def admin_form(tactic: Tactic, **extra) -> dict:
     """The change form of ``tactic`` as it stands, with no new inline rows."""
     return {
-        "name": tactic.name,
+        "name_en": tactic.name,
         "slug": tactic.slug,
-        "summary": tactic.summary,
-        "description": tactic.description,
+        "summary_en": tactic.summary,
+        "description_en": tactic.description,
         "category": tactic.category_id,
         **{
             terms: list(getattr(tactic, terms).values_list("pk", flat=True))

@@ -170,15 +170,15 @@ def test_a_change_form_save_that_fails_late_changes_nothing(failing_admin, faili
     tactic = complete(make_tactic("Lantern", status=Status.IN_REVIEW))
     history = tactic.history.count()
     form = {
-        "name": "Renamed",
+        "name_en": "Renamed",
         "slug": tactic.slug,
-        "summary": tactic.summary,
+        "summary_en": tactic.summary,
         "category": tactic.category_id,
         "stages": list(tactic.stages.values_list("pk", flat=True)),
         "technologies": list(tactic.technologies.values_list("pk", flat=True)),
         "_transition": "publish",
         **inline_management("indicators", 1),
-        "indicators-0-text": "A new red flag.",
+        "indicators-0-text_en": "A new red flag.",
         "indicators-0-position": "0",
         **inline_management("citations", 0),
         **inline_management("mitigations", 0),

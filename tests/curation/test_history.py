@@ -28,7 +28,7 @@ def test_one_save_with_parts_and_a_step_is_one_row_in_the_admins_words(reviewer)
     form = {
         **admin_form(tactic, description=LONG, _transition="send_to_review"),
         **inline_management("indicators", 1),
-        "indicators-0-text": "The phone is checked by someone else",
+        "indicators-0-text_en": "The phone is checked by someone else",
         "indicators-0-position": "0",
     }
     reviewer.post(f"/admin/kb/tactic/{tactic.pk}/change/", form)
@@ -60,7 +60,7 @@ def test_any_two_saves_can_be_compared(reviewer):
     save_form(reviewer, tactic, summary="Second summary.")
     save_form(reviewer, tactic, summary="Third summary.")
     oldest, newest = saves(tactic)[-1], saves(tactic)[0]
-    assert state_as_of(Tactic, tactic.pk, oldest.ended)["fields"]["summary"] == (
+    assert state_as_of(Tactic, tactic.pk, oldest.ended)["fields"]["summary_en"] == (
         "Summary of Lantern."
     )
     response = reviewer.get(

@@ -273,8 +273,8 @@ def test_an_entry_past_draft_gets_a_pending_revision_and_is_never_changed_live(
     assert (published.summary, published.status) == ("Summary of Sextortion.", Status.PUBLISHED)
     (revision,) = Revision.objects.all()
     assert revision.entry == published
-    assert revision.proposed["fields"]["summary"] == "Changed."
-    assert revision.based_on["fields"]["summary"] == "Summary of Sextortion."
+    assert revision.proposed["fields"]["summary_en"] == "Changed."
+    assert revision.based_on["fields"]["summary_en"] == "Summary of Sextortion."
     assert (revision.status, revision.note, revision.author.username) == (
         RevisionStatus.DRAFT, "Imported from tactics.csv", "contributors",
     )  # fmt: skip
@@ -301,7 +301,7 @@ def test_a_second_import_updates_the_open_revision_and_an_unchanged_row_leaves_i
     # Compared with the pending revision, not the live entry: only the category is new.
     assert import_row(category="control")[2].startswith("category; ")
     (revision,) = Revision.objects.all()
-    assert revision.proposed["fields"]["summary"] == "One."
+    assert revision.proposed["fields"]["summary_en"] == "One."
     assert revision.proposed["fields"]["category_id"] == control.pk
     assert import_row(category="control") == (2, "unchanged", "")
     assert Revision.objects.get().updated_at == revision.updated_at
@@ -333,7 +333,7 @@ def test_an_xlsx_workbook_imports_like_a_csv_file(reviewer, recruitment):
         (4, "rejected", "unknown stages “unknown stage”"),
     ]
     confirm(reviewer, previewed)
-    assert list(Tactic.objects.values_list("name", "status")) == [("Lure ads", Status.DRAFT)]
+    assert list(Tactic.objects.values_list("name_en", "status")) == [("Lure ads", Status.DRAFT)]
 
 
 # --- citations, countermeasure links, countermeasures and sources --------------------------
@@ -425,7 +425,7 @@ def test_countermeasures_are_imported_with_their_kind_of_response_by_label(contr
         "support_victims)",
     )
     confirm(contributor, previewed, page="countermeasure")
-    assert list(Countermeasure.objects.values_list("name", "response_kind", "status")) == [
+    assert list(Countermeasure.objects.values_list("name_en", "response_kind", "status")) == [
         ("Hotlines", "support_victims", Status.DRAFT)
     ]
 
@@ -487,7 +487,7 @@ def test_an_edited_download_loads_back_with_exactly_the_edited_cell(contributor,
     (revision,) = Revision.objects.all()
     proposed, live = revision.proposed, revision.based_on
     assert {k for k in live["fields"] if proposed["fields"][k] != live["fields"][k]} == {"summary"}
-    assert proposed["fields"]["summary"] == "An edited summary."
+    assert proposed["fields"]["summary_en"] == "An edited summary."
     assert (proposed["terms"], proposed["parts"]) == (live["terms"], live["parts"])
 
 

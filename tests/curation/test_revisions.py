@@ -75,11 +75,11 @@ def test_a_revision_carries_indicators_and_citations_and_leaves_the_live_ones(
     form = {
         **admin_form(published),
         **inline_management("indicators", 1),
-        "indicators-0-text": "A second phone appears",
+        "indicators-0-text_en": "A second phone appears",
         "indicators-0-position": "1",
     }
     admin_client.post(f"/admin/kb/tactic/{published.pk}/change/", form)
-    assert list(published.indicators.values_list("text", flat=True)) == [
+    assert list(published.indicators.values_list("text_en", flat=True)) == [
         "Phone checked by someone else"
     ]
     # The change form shows the revision's new red flag, and saving again keeps it once.
@@ -92,7 +92,7 @@ def test_a_revision_carries_indicators_and_citations_and_leaves_the_live_ones(
     assert "A second phone appears" not in reader.get(published.get_absolute_url()).text
 
     publish_pending_revision(reviewer, published)
-    assert sorted(published.indicators.values_list("text", flat=True)) == [
+    assert sorted(published.indicators.values_list("text_en", flat=True)) == [
         "A second phone appears", "Phone checked by someone else",
     ]  # fmt: skip
     assert Indicator.objects.filter(pk__lt=0).count() == 0
@@ -284,12 +284,12 @@ def test_two_editors_of_one_revision_do_not_overwrite_each_other_unknowingly(
     assert "Someone saved this entry&#x27;s pending revision" in response.text
     assert "Lantern, by the admin" in response.text  # nothing typed is lost
     revision = Revision.objects.get(tactic=published)
-    assert revision.proposed["fields"]["name"] == "Lantern, by the reviewer"
+    assert revision.proposed["fields"]["name_en"] == "Lantern, by the reviewer"
     # Saving the form again keeps the admin's version, knowingly.
     again = response.context["adminform"].form["revision_seen"].value()
     admin_client.post(url, {**stale, "revision_seen": again})
     revision.refresh_from_db()
-    assert revision.proposed["fields"]["name"] == "Lantern, by the admin"
+    assert revision.proposed["fields"]["name_en"] == "Lantern, by the admin"
 
 
 def test_a_revision_naming_a_source_deleted_since_leaves_that_citation_out_and_says_so(

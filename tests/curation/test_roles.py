@@ -96,7 +96,7 @@ def test_contributor_proposes_a_change_to_a_public_entry_without_changing_it(
     assert published.name == "Lantern"
     assert "Lantern, corrected" not in reader.get(published.get_absolute_url()).text
     revision = Revision.objects.get(tactic=published)
-    assert revision.proposed["fields"]["name"] == "Lantern, corrected"
+    assert revision.proposed["fields"]["name_en"] == "Lantern, corrected"
     assert revision.author.username == "contributors"
     # The contributor cannot publish it.
     assert (
@@ -119,7 +119,7 @@ def test_contributor_restores_an_old_version_of_a_public_entry_only_as_a_proposa
     assert response.status_code == 302
     tactic.refresh_from_db()
     assert tactic.name == "Lantern, revised"
-    assert Revision.objects.get(tactic=tactic).proposed["fields"]["name"] == "Lantern"
+    assert Revision.objects.get(tactic=tactic).proposed["fields"]["name_en"] == "Lantern"
 
 
 def test_reviewer_requests_changes_publishes_and_retires(reviewer, tactic_form):

@@ -25,7 +25,7 @@ CHOICES = [
     {"category": [1], "actor": [0]},
     {"stage": [3], "technology": [0, 1], "category": [0, 2], "actor": [1, 2]},
 ]
-ORDERS = {"name": ("name", "pk"), "updated": ("-updated_at", "pk")}
+ORDERS = {"name": ("name_en", "pk"), "updated": ("-updated_at", "pk")}
 
 
 def query_for(terms: dict, choices: dict, sort: str) -> QueryDict:

@@ -46,20 +46,21 @@ from typing import TextIO
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kb.models import ContentVersion, current_content_version
+from kb.models.translations import SOURCE_LANGUAGE
 
 from . import SiteAddress
 from .document import write_document
 from .editions import (
     CSV_FILES,
-    FILES,
     MANIFEST,
     PARTIAL_PREFIX,
     Edition,
     built_editions,
     downloads_dir,
+    edition_files,
     edition_of,
     folder_name,
 )
@@ -90,13 +91,26 @@ WRITERS: dict[str, tuple[Callable[..., None], str]] = {
 }
 
 
-def write_file(name: str, path: Path, edition: Edition, *, chunk_size: int = CHUNK_SIZE) -> dict:
-    """Write the download ``name`` of ``edition`` to ``path``; its size, SHA-256 and how
-    long it took."""
+def write_file(
+    name: str,
+    path: Path,
+    edition: Edition,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    language: str = SOURCE_LANGUAGE,
+) -> dict:
+    """Write the download ``name`` of ``edition`` in ``language`` to ``path``; its size,
+    SHA-256 and how long it took."""
     started = time.perf_counter()
     writer, encoding = WRITERS[name]
     site = SiteAddress(settings.KB_SITE_URL)
-    with open(path, "wb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as out:
+    # Entries read their text, and links their addresses, in the active language: the
+    # file's own, whatever language the process (or the request that built it) was in.
+    with (
+        translation.override(language),
+        open(path, "wb") as raw,
+        io.TextIOWrapper(raw, encoding=encoding, newline="") as out,
+    ):
         writer(out, edition, site, chunk_size=chunk_size)
     digest = hashlib.sha256()
     with open(path, "rb") as written:
@@ -131,8 +145,10 @@ def _write_edition(version: ContentVersion, partial: Path, chunk_size: int) -> E
         changed_at=version.changed_at,
         generated_at=timezone.now(),
     )
-    for name in FILES:
-        edition.files[name] = write_file(name, partial / name, edition, chunk_size=chunk_size)
+    for stored, name, language in edition_files():
+        edition.files[stored] = write_file(
+            name, partial / stored, edition, chunk_size=chunk_size, language=language
+        )
     (partial / MANIFEST).write_text(json.dumps(edition.manifest(), indent=2) + "\n")
     return edition
 

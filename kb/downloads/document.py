@@ -1,6 +1,11 @@
 """kb.json: everything published in one JSON document, each entry as the API's detail gives
 it, plus the description rendered to sanitised HTML beside its Markdown.
 
+It is written in each of kb's languages (kb.json, kb.es.json...: kb.downloads.editions), in
+the language active while it is written: the document says which (``language``), and each
+entry which language each of its translated fields is in (``languages``, as in the API),
+English where a field has no published translation.
+
 The document is written as the entries are read, a chunk at a time, so that a knowledge base
 of any size is written in bounded memory. Each entry is one line: the file is as easy to
 skim or compare line by line as an indented one, a third smaller, and written by the JSON
@@ -23,6 +28,7 @@ from kb.api.serializers import (
 )
 from kb.markdown import render_markdown
 from kb.models import Countermeasure, Source, Tactic
+from kb.models.translations import reading_language
 
 from . import SiteAddress, read_in_chunks
 from .editions import Edition
@@ -37,6 +43,15 @@ TEXT_FORMATS = {
     "description_html": (
         "The description rendered from Markdown to HTML and sanitised with the site's "
         "allow-list (no scripts, styles, images or frames): what the site itself shows."
+    ),
+    "quote": "Plain text, verbatim from the source, in the source's own language.",
+    "translation": (
+        "Plain text: kb's translation of the quote into this file's language (not the "
+        "source's words), or null."
+    ),
+    "languages": (
+        "Not a text: for each translated field of the entry, the language it is in: this "
+        "file's language where it has a published translation, else English (en)."
     ),
 }
 
@@ -90,7 +105,8 @@ def _write_list(out: TextIO, items: Iterable[object]) -> None:
 
 
 def write_document(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size: int) -> None:
-    """Write kb.json for ``edition`` to ``out`` (a UTF-8 text stream)."""
+    """Write kb.json for ``edition`` to ``out`` (a UTF-8 text stream), in the active
+    language."""
     # The serializers ask the request for absolute URLs; the site's address answers instead.
     context = {"request": site}
     sections = {
@@ -100,6 +116,7 @@ def write_document(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_si
     }
     header = {
         "title": settings.KB_SITE_NAME,
+        "language": reading_language(),
         "generated_at": edition.generated_at.isoformat(),
         "content_version": edition.version,
         "text_formats": TEXT_FORMATS,

@@ -7,6 +7,12 @@ files into a temporary folder beside it, adds ``edition.json`` (the manifest: th
 when the files were built, each file's size and SHA-256) last, and renames the folder into
 place: an edition is there complete or not at all, and a half-built file is never served.
 The previous edition stays until the next one is complete (kb.downloads.build).
+
+The JSON and CSV files are built in every language (``stored_name``): English under their
+own names (``kb.json``, ``tactics.csv``), each translation with its code before the
+extension (``kb.es.json``, ``tactics.es.csv``). A reader gets the language of the address
+they ask at (``/es/downloads/kb.json`` is ``kb.es.json``). The STIX bundle is one file,
+carrying every translation inside it.
 """
 
 from __future__ import annotations
@@ -20,10 +26,15 @@ from pathlib import Path
 from django.conf import settings
 
 from kb.models import ContentVersion
+from kb.models.translations import SOURCE_LANGUAGE, content_languages
 
 MANIFEST = "edition.json"
 # Folders being built start with this; an edition's folder never does.
 PARTIAL_PREFIX = ".building-"
+# Which files an edition holds, in its folder's name: raised whenever that changes, so that
+# an edition built before is not taken for the current version's (the current one is then
+# built, while the older one is served as the previous edition).
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -34,11 +45,17 @@ class DownloadFile:
     name: str
     content_type: str
     description: str
+    #: Whether the file is built in every language (else once, in English).
+    translated: bool = True
 
     @property
     def stem(self) -> str:
         """The name without its extension(s): ``kb`` for kb.json and kb.stix.json."""
         return self.name.split(".", 1)[0]
+
+    def languages(self) -> list[str]:
+        """The languages the file is built in."""
+        return content_languages() if self.translated else [SOURCE_LANGUAGE]
 
 
 FILES: dict[str, DownloadFile] = {
@@ -72,10 +89,31 @@ FILES: dict[str, DownloadFile] = {
             "application/stix+json;version=2.1",
             "Tactics as attack patterns, countermeasures as courses of action, their links as "
             "relationships, sources as external references with their quotes",
+            # One bundle: its translations are language-content objects inside it.
+            translated=False,
         ),
     )
 }
 CSV_FILES = {name: file for name, file in FILES.items() if name.endswith(".csv")}
+
+
+def stored_name(name: str, language: str) -> str:
+    """The file ``name`` (a key of FILES) in ``language``, as an edition's folder holds it:
+    ``kb.json`` in English, ``kb.es.json`` in Spanish, ``tactics.fr.csv`` in French. A file
+    built once (the STIX bundle) has one name whatever the language."""
+    if language == SOURCE_LANGUAGE or not FILES[name].translated:
+        return name
+    stem, _, extension = name.partition(".")
+    return f"{stem}.{language}.{extension}"
+
+
+def edition_files() -> list[tuple[str, str, str]]:
+    """Every file of an edition: its stored name, its name in FILES and its language."""
+    return [
+        (stored_name(name, language), name, language)
+        for name, file in FILES.items()
+        for language in file.languages()
+    ]
 
 
 def version_label(changed_at: datetime) -> str:
@@ -86,7 +124,7 @@ def version_label(changed_at: datetime) -> str:
 
 def folder_name(version: ContentVersion) -> str:
     """The name of the folder holding ``version``'s edition: unique among all versions."""
-    return f"{version.number}-{version.changed_at.strftime('%Y%m%dT%H%M%S%fZ')}"
+    return f"{version.number}-{version.changed_at.strftime('%Y%m%dT%H%M%S%fZ')}-{LAYOUT}"
 
 
 def downloads_dir() -> Path:
@@ -123,8 +161,10 @@ class Edition:
         return f'"{self.files[name]["sha256"][:32]}"'
 
     def download_name(self, name: str) -> str:
-        """The name a reader's file is saved under, which says the version it holds:
-        ``kb-<version>.json``, ``kb-<version>-tactics.csv``, ``kb-<version>.stix.json``."""
+        """The name a reader's file is saved under, which says the version it holds and any
+        language but English: ``kb-<version>.json``, ``kb-<version>-tactics.csv``,
+        ``kb-<version>.stix.json``; ``kb-<version>.es.json``, ``kb-<version>-tactics.es.csv``
+        (for the stored names ``kb.es.json``, ``tactics.es.csv``)."""
         stem, _, extension = name.partition(".")
         if stem == "kb":
             return f"kb-{self.version}.{extension}"

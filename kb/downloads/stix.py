@@ -11,6 +11,15 @@ An object's ``description`` is its summary and description as the editors wrote 
 top-level property extension, described by the bundle's extension definition, as STIX 2.1
 asks of properties of one's own.
 
+Every published translation is in the bundle too, as STIX 2.1 language-content objects
+(one per translated object: ``object_ref``, ``object_modified`` and ``contents``, a
+dictionary of languages, each of the translated properties): an attack pattern's or course
+of action's name and description (the latter only where both its summary and its
+description are translated: half a translation would misstate both), a "mitigates"
+relationship's description (the note on how it counters the tactic), and the quotes in an
+external reference's description, each followed by its translation (``[es: “…”]``). The
+objects themselves stay in English, the source language.
+
 The bundle is written an object at a time as the entries are read, so that its size does
 not decide the memory it takes; only the objects' ids are kept, for the report.
 """
@@ -20,6 +29,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import TextIO
 
 import stix2
@@ -28,6 +38,7 @@ from django.utils.html import escape
 
 from kb.markdown import render_markdown
 from kb.models import Countermeasure, Tactic
+from kb.models.translations import SOURCE_LANGUAGE, column, translation_languages
 
 from . import SiteAddress, read_in_chunks
 from .editions import Edition
@@ -44,6 +55,28 @@ def stix_id(kind: str, key: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, key)}"
 
 
+def moment(value: datetime) -> datetime:
+    """``value`` to the millisecond: a language-content object names the moment of the
+    object it translates (``object_modified``) to the millisecond, and must name it exactly."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _quote(citation, language: str = SOURCE_LANGUAGE) -> str:
+    """A quote as a reference's description gives it; in a translation, followed by its
+    translation into that language, labelled with the language's code."""
+    text = f"“{citation.quote}” ({citation.locator})" if citation.locator else f"“{citation.quote}”"
+    translation = getattr(citation, column("translation", language))
+    if language != SOURCE_LANGUAGE and translation:
+        text += f" [{language}: “{translation}”]"
+    return text
+
+
+def _reference_description(reference, language: str = SOURCE_LANGUAGE) -> str:
+    source = reference.source
+    quotes = " | ".join(_quote(citation, language) for citation in reference.citations)
+    return f"{source.publisher}, {source.date_display}. Quotes: {quotes}"
+
+
 def _references(entry, build_url: Callable[[str], str]) -> list[dict]:
     own = {
         "source_name": settings.KB_SITE_NAME,
@@ -53,14 +86,10 @@ def _references(entry, build_url: Callable[[str], str]) -> list[dict]:
     cited = []
     for reference in entry.references():
         source = reference.source
-        quotes = " | ".join(
-            f"“{c.quote}” ({c.locator})" if c.locator else f"“{c.quote}”"
-            for c in reference.citations
-        )
         item = {
             "source_name": source.title,
             "external_id": source.public_id,
-            "description": f"{source.publisher}, {source.date_display}. Quotes: {quotes}",
+            "description": _reference_description(reference),
         }
         if source.url:
             item["url"] = source.url
@@ -68,14 +97,52 @@ def _references(entry, build_url: Callable[[str], str]) -> list[dict]:
     return [own, *cited]
 
 
-def _description(entry) -> str:
-    return f"{entry.summary}\n\n{entry.description}".strip()
+def _texts(entry, language: str) -> tuple[str, str] | None:
+    """The summary and description of ``entry`` in ``language``, or None unless each of
+    them that has English text has a translation."""
+    texts = []
+    for name in ("summary", "description"):
+        translated = getattr(entry, column(name, language))
+        if getattr(entry, column(name, SOURCE_LANGUAGE)) and not translated:
+            return None
+        texts.append(translated or "")
+    return texts[0], texts[1]
 
 
-def _description_html(entry) -> str:
+def _description(summary: str, description: str) -> str:
+    return f"{summary}\n\n{description}".strip()
+
+
+def _description_html(summary: str, description: str) -> str:
     """The summary (plain text) and the description (Markdown) as sanitised HTML."""
-    summary = f"<p>{escape(entry.summary)}</p>" if entry.summary else ""
-    return summary + render_markdown(entry.description)
+    return (f"<p>{escape(summary)}</p>" if summary else "") + render_markdown(description)
+
+
+def _translations(entry) -> dict[str, dict]:
+    """``contents`` of the language-content object of an attack pattern or a course of
+    action: each language's published translation of its name, description and quotes."""
+    contents: dict[str, dict] = {}
+    references = entry.references()
+    for language in translation_languages():
+        translated: dict = {}
+        if name := getattr(entry, column("name", language)):
+            translated["name"] = name
+        texts = _texts(entry, language)
+        if texts is not None and any(texts):
+            translated["description"] = _description(*texts)
+            translated[HTML_PROPERTY] = _description_html(*texts)
+        quoted = [
+            {"description": _reference_description(reference, language)}
+            if any(getattr(c, column("translation", language)) for c in reference.citations)
+            else ""
+            for reference in references
+        ]
+        if any(quoted):
+            # The list mirrors the object's: its own reference first, untranslated ("").
+            translated["external_references"] = ["", *quoted]
+        if translated:
+            contents[language] = translated
+    return contents
 
 
 class _BundleWriter:
@@ -94,6 +161,25 @@ class _BundleWriter:
         self.out.write(obj.serialize(ensure_ascii=False))
         if keep_id:
             self.ids.append(obj.id)
+
+    def add_translations(self, obj, contents: dict[str, dict], common: dict) -> None:
+        """The language-content object carrying ``contents``, the translations of ``obj``,
+        if it has any. Its id follows the object's, so a newer bundle updates it. A report
+        cannot name it (STIX refers to meta objects only from their own properties)."""
+        if not contents:
+            return
+        self.add(
+            stix2.LanguageContent(
+                id=stix_id("language-content", obj.id),
+                created=obj.created,
+                modified=obj.modified,
+                object_ref=obj.id,
+                object_modified=obj.modified,
+                contents=contents,
+                **common,
+            ),
+            keep_id=False,
+        )
 
     def close(self) -> None:
         self.out.write("\n    ]\n}\n")
@@ -138,20 +224,21 @@ def write_bundle(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size
         pattern = stix2.AttackPattern(
             id=stix_id("attack-pattern", tactic.public_id),
             name=tactic.name,
-            description=_description(tactic),
-            created=tactic.created_at,
-            modified=max(tactic.updated_at, tactic.created_at),
+            description=_description(tactic.summary, tactic.description),
+            created=moment(tactic.created_at),
+            modified=moment(max(tactic.updated_at, tactic.created_at)),
             external_references=_references(tactic, build_url),
             kill_chain_phases=[
                 {"kill_chain_name": KILL_CHAIN, "phase_name": stage.slug}
                 for stage in tactic.stages.all()
             ]
             or None,
-            **{HTML_PROPERTY: _description_html(tactic)},
+            **{HTML_PROPERTY: _description_html(tactic.summary, tactic.description)},
             **extended,
             **common,
         )
         bundle.add(pattern)
+        bundle.add_translations(pattern, _translations(tactic), common)
         for related in tactic.public_related_tactics:
             if tactic.pk < related.pk:
                 bundle.add(
@@ -168,17 +255,27 @@ def write_bundle(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size
         course = stix2.CourseOfAction(
             id=stix_id("course-of-action", countermeasure.public_id),
             name=countermeasure.name,
-            description=_description(countermeasure),
-            created=countermeasure.created_at,
-            modified=max(countermeasure.updated_at, countermeasure.created_at),
+            description=_description(countermeasure.summary, countermeasure.description),
+            created=moment(countermeasure.created_at),
+            modified=moment(max(countermeasure.updated_at, countermeasure.created_at)),
             external_references=_references(countermeasure, build_url),
-            **{HTML_PROPERTY: _description_html(countermeasure)},
+            **{
+                HTML_PROPERTY: _description_html(countermeasure.summary, countermeasure.description)
+            },
             **extended,
             **common,
         )
         bundle.add(course)
+        bundle.add_translations(course, _translations(countermeasure), common)
         for mitigation in countermeasure.public_mitigations:
-            bundle.add(_mitigates(course.id, mitigation, common))
+            relationship = _mitigates(course, mitigation, common)
+            bundle.add(relationship)
+            notes = {
+                language: {"description": note}
+                for language in translation_languages()
+                if (note := getattr(mitigation, column("note", language)))
+            }
+            bundle.add_translations(relationship, notes, common)
     report = stix2.Report(
         id=stix_id("report", f"edition-{edition.version}"),
         name=f"{settings.KB_SITE_NAME}, content version {edition.version}",
@@ -195,12 +292,16 @@ def write_bundle(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size
     bundle.close()
 
 
-def _mitigates(course: str, mitigation, common: dict) -> stix2.Relationship:
+def _mitigates(course: stix2.CourseOfAction, mitigation, common: dict) -> stix2.Relationship:
+    # Dated as its course of action, which it is part of (and to the millisecond, so that a
+    # translation of its note can name it exactly).
     return stix2.Relationship(
-        id=stix_id("relationship", f"{course}-mitigates-{mitigation.tactic.public_id}"),
+        id=stix_id("relationship", f"{course.id}-mitigates-{mitigation.tactic.public_id}"),
         relationship_type="mitigates",
-        source_ref=course,
+        source_ref=course.id,
         target_ref=stix_id("attack-pattern", mitigation.tactic.public_id),
         description=mitigation.note or None,
+        created=course.created,
+        modified=course.modified,
         **common,
     )

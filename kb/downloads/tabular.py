@@ -10,6 +10,13 @@ for each item of a list.
 
 Rows are written as the entries are read, a chunk at a time: a file of any size is built
 in bounded memory.
+
+Each file is written in each of kb's languages (tactics.csv, tactics.es.csv...:
+kb.downloads.editions), in the language active while it is written: names, summaries,
+descriptions, red flags and notes in that language where published, else in English, and
+links to the pages in that language. Every language has the same columns, but for the
+citations of a translation, which add the quote's ``translation`` (the quote itself stays
+verbatim).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import TextIO
 from django.db.models import Prefetch
 
 from kb.models import Citation, Countermeasure, Mitigation, Source, Tactic
+from kb.models.translations import SOURCE_LANGUAGE, column, in_reading_language, reading_language
 
 from . import read_in_chunks
 
@@ -58,17 +66,25 @@ def read_list(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Table:
-    """One CSV file: its header, which columns hold lists, and where its rows come from."""
+    """One CSV file: its header, which columns hold lists, and where its rows come from;
+    ``translated`` columns are added to the header of a translation's file (the rows
+    give them in that language alone)."""
 
     header: list[str]
     lists: frozenset[str]
     rows: Callable[[BuildUrl, int], Iterator[list]]
+    translated: tuple[str, ...] = ()
+
+    def header_in(self, language: str) -> list[str]:
+        """The columns of the file in ``language``."""
+        return self.header if language == SOURCE_LANGUAGE else [*self.header, *self.translated]
 
     def cells(self, row: list) -> list[str]:
         """A row as guarded text: list columns item by item, the others whole."""
+        header = self.header_in(reading_language())
         return [
             joined(value) if name in self.lists else neutralise(value)
-            for name, value in zip(self.header, row, strict=True)
+            for name, value in zip(header, row, strict=True)
         ]
 
 
@@ -112,8 +128,10 @@ def _mitigations(build_url: BuildUrl, chunk_size: int) -> Iterator[list]:
     mitigations = Mitigation.objects.filter(
         countermeasure__in=Countermeasure.objects.published(),
         tactic__in=Tactic.objects.published(),
-    ).order_by("countermeasure_id", "tactic__name_en", "tactic_id")
-    rows = mitigations.values_list("countermeasure__public_id", "tactic__public_id", "note_en")
+    ).order_by("countermeasure_id", in_reading_language("tactic__name"), "tactic_id")
+    rows = mitigations.values_list(
+        "countermeasure__public_id", "tactic__public_id", in_reading_language("note")
+    )
     for row in rows.iterator(chunk_size=chunk_size):
         yield list(row)
 
@@ -135,7 +153,12 @@ def _citations(build_url: BuildUrl, chunk_size: int) -> Iterator[list]:
             **{f"{entry}__in": model.objects.published()},
             source__in=Source.objects.public(),
         ).order_by(f"{entry}_id", "position", "pk")
-        rows = citations.values_list(f"{entry}__public_id", "source__public_id", "quote", "locator")
+        columns = [f"{entry}__public_id", "source__public_id", "quote", "locator"]
+        language = reading_language()
+        if language != SOURCE_LANGUAGE:
+            # The quote's translation into this language alone, never another's.
+            columns.append(column("translation", language))
+        rows = citations.values_list(*columns)
         for row in rows.iterator(chunk_size=chunk_size):
             yield list(row)
 
@@ -161,15 +184,18 @@ TABLES: dict[str, Table] = {
         frozenset(),
         _sources,
     ),
-    "citations": Table(["entry", "source", "quote", "locator"], frozenset(), _citations),
+    "citations": Table(
+        ["entry", "source", "quote", "locator"], frozenset(), _citations, ("translation",)
+    ),
 }  # fmt: skip
 
 
 def write_table(out: TextIO, name: str, build_url: BuildUrl, *, chunk_size: int) -> None:
-    """Write the CSV file ``name`` (a key of TABLES) to ``out``, a text stream opened with
-    ``encoding="utf-8-sig", newline=""``: RFC 4180 quoting, CRLF line ends, guarded text."""
+    """Write the CSV file ``name`` (a key of TABLES), in the active language, to ``out``, a
+    text stream opened with ``encoding="utf-8-sig", newline=""``: RFC 4180 quoting, CRLF
+    line ends, guarded text."""
     table = TABLES[name]
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(table.header)
+    writer.writerow(table.header_in(reading_language()))
     for row in table.rows(build_url, chunk_size):
         writer.writerow(table.cells(row))

@@ -4,6 +4,10 @@ A request never builds anything. It is served the edition of the current content
 when that is built; otherwise the previous edition, marked as such (``KB-Edition:
 previous``), while the current one is built in the background (kb.downloads.build); and a
 503 "being prepared" page, with ``Retry-After``, when no edition has been built at all.
+
+The page and its files are in the language of the address: /es/downloads/ offers, and
+/es/downloads/kb.json serves, the Spanish files (kb.es.json); the unprefixed addresses the
+English ones, as they always have. The STIX bundle is the same file at every address.
 """
 
 from __future__ import annotations
@@ -15,9 +19,18 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from kb.models import ContentVersion, current_content_version
+from kb.models.translations import language_name, reading_language
 
 from .build import build_in_background
-from .editions import CSV_FILES, FILES, Edition, edition_of, latest_edition, version_label
+from .editions import (
+    CSV_FILES,
+    FILES,
+    Edition,
+    edition_of,
+    latest_edition,
+    stored_name,
+    version_label,
+)
 from .serving import file_response
 
 RETRY_AFTER_SECONDS = 60
@@ -40,12 +53,14 @@ def _edition_to_serve(version: ContentVersion) -> Edition | None:
 
 
 def _listed(name: str, edition: Edition | None) -> dict:
-    """What the downloads page says of one file."""
+    """What the downloads page says of one file, in the page's language."""
+    stored = stored_name(name, reading_language())
     return {
-        "name": name,
+        "name": stored,
         "stem": name.removesuffix(".csv"),
         "description": FILES[name].description,
-        "bytes": edition.size(name) if edition else None,
+        # An edition built before the files were translated has no size for them.
+        "bytes": edition.files.get(stored, {}).get("bytes") if edition else None,
     }
 
 
@@ -61,6 +76,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
             "edition": edition,
             "current": current,
             "current_version": version_label(version.changed_at),
+            "files_language": language_name(reading_language()),
             "json_file": _listed("kb.json", edition),
             "csv_files": [_listed(name, edition) for name in CSV_FILES],
             "stix_file": _listed("kb.stix.json", edition),
@@ -87,22 +103,26 @@ def being_prepared(request: HttpRequest, version: ContentVersion) -> HttpRespons
 
 
 def serve(request: HttpRequest, name: str) -> HttpResponseBase:
-    """The file ``name`` of the edition to serve (see the module's docstring)."""
+    """The file ``name`` of the edition to serve (see the module's docstring), in the
+    language of the address."""
     version = _current_version(request)
+    stored = stored_name(name, reading_language())
     for _ in range(2):
         edition = _edition_to_serve(version)
         if edition is None:
             return being_prepared(request, version)
         try:
-            file = open(edition.path(name), "rb")  # noqa: SIM115 (the response closes it)
+            file = open(edition.path(stored), "rb")  # noqa: SIM115 (the response closes it)
         except FileNotFoundError:
-            continue  # a newer edition replaced it a moment ago: look again
+            # A newer edition replaced it a moment ago (look again), or the edition was
+            # built before this file existed (its successor is being built).
+            continue
         response = file_response(
             request,
             file,
             content_type=FILES[name].content_type,
-            filename=edition.download_name(name),
-            etag=edition.etag(name),
+            filename=edition.download_name(stored),
+            etag=edition.etag(stored),
             last_modified=edition.generated_at,
         )
         response["KB-Content-Version"] = edition.version

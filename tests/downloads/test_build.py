@@ -21,6 +21,7 @@ from kb.downloads.editions import (
     PARTIAL_PREFIX,
     built_editions,
     downloads_dir,
+    edition_files,
     edition_of,
 )
 from kb.models import Status, current_content_version
@@ -36,8 +37,12 @@ def test_the_command_builds_every_file_of_the_current_version_once():
     call_command("build_downloads", stdout=out)
     (edition,) = built_editions()
     assert edition.is_of(current_content_version())
-    assert sorted(path.name for path in edition.folder.iterdir()) == sorted([*FILES, MANIFEST])
-    for name in FILES:
+    stored = [name for name, _kind, _language in edition_files()]
+    assert sorted(path.name for path in edition.folder.iterdir()) == sorted([*stored, MANIFEST])
+    # The JSON and CSV files in every language, the STIX bundle once.
+    assert len(stored) == 4 * (len(FILES) - 1) + 1
+    assert {"kb.json", "kb.es.json", "tactics.ar.csv", "kb.stix.json"} <= set(stored)
+    for name in stored:
         assert name in out.getvalue()
         assert edition.path(name).stat().st_size == edition.size(name) > 0
     call_command("build_downloads", stdout=StringIO())
@@ -54,7 +59,8 @@ def test_only_published_content_is_in_the_files():
         make_countermeasure(f"Hidden response {status}", status=status, counters=[tactic])
         cite(hidden, make_source(title=f"Hidden report {status}", status=status), "Quote")
     edition = build_downloads()
-    texts = {name: edition.path(name).read_text(encoding="utf-8-sig") for name in FILES}
+    # Every file, in every language.
+    texts = {name: edition.path(name).read_text(encoding="utf-8-sig") for name in edition.files}
     for name, text in texts.items():
         assert "Hidden" not in text, name
         assert "TT-0002" not in text and "CM-0002" not in text, name

@@ -11,8 +11,9 @@ from kb.downloads.editions import downloads_dir
 
 class Command(BaseCommand):
     help = (
-        "Build every download (kb.json, the CSV files, kb.stix.json) of the current content "
-        "version into KB_DOWNLOADS_DIR, unless built already; waits for a build in progress."
+        "Build every download (kb.json and the CSV files in every language, kb.stix.json) of "
+        "the current content version into KB_DOWNLOADS_DIR, unless built already; waits for "
+        "a build in progress."
     )
 
     def handle(self, *args, **options) -> None:

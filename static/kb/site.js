@@ -43,3 +43,27 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// A first visit to the home page offers the browser's language when kb has it and the page
+// is in another; it never switches by itself (an address always shows what it showed when
+// it was shared). Saying no, or choosing, is remembered on this device.
+document.addEventListener("DOMContentLoaded", () => {
+  const offer = document.querySelector("[data-language-offer]");
+  if (!offer || localStorage.getItem("kb-language-offer")) return;
+  const page = document.documentElement.lang;
+  for (const wanted of navigator.languages || []) {
+    const code = wanted.toLowerCase().split("-")[0];
+    if (code === page) return;
+    const line = offer.querySelector(`[data-offer="${code}"]`);
+    if (!line) continue;
+    line.hidden = false;
+    offer.hidden = false;
+    const remember = () => localStorage.setItem("kb-language-offer", "answered");
+    line.querySelector("a").addEventListener("click", remember);
+    line.querySelector("[data-offer-dismiss]").addEventListener("click", () => {
+      remember();
+      offer.hidden = true;
+    });
+    return;
+  }
+});

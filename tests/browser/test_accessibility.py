@@ -1,5 +1,6 @@
-"""axe-core finds no WCAG 2.1 A or AA violation on any public page type, in the light and the
-dark colour scheme (the site follows the reader's system setting)."""
+"""axe-core finds no WCAG 2.1 A or AA violation on any public page type, in every language
+(Arabic right to left), and in the light and the dark colour scheme (the site follows the
+reader's system setting)."""
 
 from __future__ import annotations
 
@@ -38,11 +39,19 @@ PAGES = [
 ]
 
 
-def axe_reports(page: Page, options: dict) -> list[str]:
-    """axe-core's report for every page of PAGES that breaks a rule of ``options``."""
+def in_language(path: str, language: str) -> str:
+    """``path`` on the site in ``language`` (the API's pages have one address)."""
+    if language == "en" or path.startswith("/api/"):
+        return path
+    return f"/{language}{path}"
+
+
+def axe_reports(page: Page, options: dict, language: str = "en") -> list[str]:
+    """axe-core's report for every page of PAGES, in ``language``, that breaks a rule of
+    ``options``."""
     axe = Axe()
     reports = []
-    for path in PAGES:
+    for path in (in_language(path, language) for path in PAGES):
         page.goto(path)
         results = axe.run(page, options=options)
         if results.violations_count:
@@ -50,11 +59,14 @@ def axe_reports(page: Page, options: dict) -> list[str]:
     return reports
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_public_pages_have_no_wcag_violation(page: Page, scheme: str):
+@pytest.mark.parametrize(
+    ("scheme", "language"),
+    [("light", "en"), ("light", "es"), ("light", "fr"), ("light", "ar"), ("dark", "en")],
+)
+def test_public_pages_have_no_wcag_violation(page: Page, scheme: str, language: str):
     page.emulate_media(color_scheme=scheme)
-    failures = axe_reports(page, WCAG_21_AA)
-    assert not failures, f"{scheme} scheme:\n" + "\n\n".join(failures)
+    failures = axe_reports(page, WCAG_21_AA, language)
+    assert not failures, f"{scheme} scheme, {language}:\n" + "\n\n".join(failures)
     if scheme == "dark":
         page.goto("/tactics/TT-0003/gps-tracking-of-victims/")
         screenshot(page, "tactic-page-dark")

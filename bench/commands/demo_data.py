@@ -169,7 +169,7 @@ class Command(BaseCommand):
     def _terms(self, model: type[Vocabulary], names: list[str]) -> list:
         return [
             model._default_manager.get_or_create(
-                slug=slugify(name), defaults={"name": name, "position": position}
+                slug=slugify(name), defaults={"name_en": name, "position": position}
             )[0]
             for position, name in enumerate(names, 1)
         ]
@@ -214,7 +214,7 @@ class Command(BaseCommand):
                 kind=r.choice(demo.SOURCE_KINDS),
                 published_on=text.date(),
                 date_precision=r.choice(["day", "month", "year"]),
-                summary=text.sentences(2, 4),
+                summary_en=text.sentences(2, 4),
             ),
             "SR",
         )
@@ -224,9 +224,9 @@ class Command(BaseCommand):
             counts["tactics"],
             lambda n: Tactic(
                 **self._entry_fields("TT", n, name := text.name()),
-                name=name,
-                summary=text.sentences(2, 3),
-                description=text.description(),
+                name_en=name,
+                summary_en=text.sentences(2, 3),
+                description_en=text.description(),
                 category=r.choice(categories),
             ),
             "TT",
@@ -237,9 +237,9 @@ class Command(BaseCommand):
             counts["countermeasures"],
             lambda n: Countermeasure(
                 **self._entry_fields("CM", n, name := text.name()),
-                name=name,
-                summary=text.sentences(1, 3),
-                description=text.description(),
+                name_en=name,
+                summary_en=text.sentences(1, 3),
+                description_en=text.description(),
                 response_kind=r.choice(demo.RESPONSE_KINDS),
             ),
             "CM",
@@ -258,7 +258,7 @@ class Command(BaseCommand):
             Indicator,
             "indicators",
             (
-                Indicator(tactic_id=tactic, text=text.sentence(), position=i)
+                Indicator(tactic_id=tactic, text_en=text.sentence(), position=i)
                 for tactic in tactic_ids
                 for i in range(r.randint(2, 6))
             ),
@@ -268,7 +268,7 @@ class Command(BaseCommand):
             Mitigation,
             "mitigations",
             (
-                Mitigation(countermeasure_id=cm, tactic_id=tactic, note=text.sentence())
+                Mitigation(countermeasure_id=cm, tactic_id=tactic, note_en=text.sentence())
                 for cm in countermeasure_ids
                 for tactic in set(r.sample(tactic_ids, min(len(tactic_ids), r.randint(2, 6))))
             ),

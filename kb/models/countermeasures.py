@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from .history import History
 from .tactics import Tactic
-from .translations import Translatable, Translated, in_reading_language
+from .translations import (
+    SOURCE_LANGUAGE,
+    Translatable,
+    Translated,
+    column,
+    in_reading_language,
+)
 from .workflow import Entry, EntryQuerySet
 
 if TYPE_CHECKING:
@@ -52,7 +58,7 @@ class CountermeasureQuerySet(EntryQuerySet):
 CountermeasureManager = models.Manager.from_queryset(CountermeasureQuerySet)
 
 
-class Countermeasure(Translatable, Entry):
+class Countermeasure(Entry, Translatable):
     """A response to one or more tactics, by a kind of actor, as reported by the sources."""
 
     PUBLIC_ID_PREFIX = "CM"
@@ -143,4 +149,4 @@ class Mitigation(models.Model):
 
     def english_texts(self) -> list[str]:
         """What a translation of this note translates."""
-        return [self.note_en]
+        return [getattr(self, column("note", SOURCE_LANGUAGE))]

@@ -65,7 +65,7 @@ class SourceQuerySet(EntryQuerySet):
 SourceManager = models.Manager.from_queryset(SourceQuerySet)
 
 
-class Source(Translatable, Entry):
+class Source(Entry, Translatable):
     """An article or report that documents tactics or countermeasures."""
 
     PUBLIC_ID_PREFIX = "SR"

@@ -9,7 +9,13 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from .history import History
-from .translations import Translatable, Translated, in_reading_language
+from .translations import (
+    SOURCE_LANGUAGE,
+    Translatable,
+    Translated,
+    column,
+    in_reading_language,
+)
 from .workflow import Entry, EntryQuerySet
 
 if TYPE_CHECKING:
@@ -56,7 +62,7 @@ class TacticQuerySet(EntryQuerySet):
 TacticManager = models.Manager.from_queryset(TacticQuerySet)
 
 
-class Tactic(Translatable, Entry):
+class Tactic(Entry, Translatable):
     """A way in which traffickers use technology, as reported by at least one source."""
 
     PUBLIC_ID_PREFIX = "TT"
@@ -145,4 +151,4 @@ class Indicator(models.Model):
 
     def english_texts(self) -> list[str]:
         """What a translation of this red flag translates."""
-        return [self.text_en]
+        return [getattr(self, column("text", SOURCE_LANGUAGE))]

@@ -84,6 +84,11 @@ class Translated(TranslatedField):
             specific[code] = options
         super().__init__(field, specific, languages=content_languages(), **kwargs)
 
+    if TYPE_CHECKING:
+        # What the property put in the descriptor's place reads and writes.
+        def __get__(self, instance: Any, owner: Any = None) -> Any: ...
+        def __set__(self, instance: Any, value: Any) -> None: ...
+
     def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
         super().contribute_to_class(cls, name)
         self.name = name
@@ -140,7 +145,7 @@ def shown_language(instance: models.Model, name: str) -> str:
     return language if is_translated(instance, name, language) else SOURCE_LANGUAGE
 
 
-def in_reading_language(name: str) -> Expression:
+def in_reading_language(name: str) -> F | Coalesce:
     """An expression for translated field ``name`` in the reader's language, falling back
     to the English where it has none (for ordering by a translated name)."""
     english = F(column(name, SOURCE_LANGUAGE))

@@ -200,9 +200,9 @@ class TacticFromSourceForm(forms.Form):
             source._change_reason = note
             source.save()
         tactic = Tactic(
-            name=data["name"],
+            name_en=data["name"],
             slug=_unique_slug(Tactic, data["name"]),
-            summary=data["summary"],
+            summary_en=data["summary"],
             category=data["category"],
         )
         tactic._change_reason = note
@@ -210,7 +210,7 @@ class TacticFromSourceForm(forms.Form):
         tactic.stages.set(data["stages"])
         tactic.technologies.set(data["technologies"])
         if data["red_flag"].strip():
-            Indicator.objects.create(tactic=tactic, text=data["red_flag"].strip())
+            Indicator.objects.create(tactic=tactic, text_en=data["red_flag"].strip())
         Citation.objects.create(
             tactic=tactic, source=source, quote=data["quote"], locator=data["locator"]
         )

@@ -266,9 +266,9 @@ class SuggestionAdmin(admin.ModelAdmin):
     def _create_draft(self, request: HttpRequest, suggestion: Suggestion, data: dict) -> Tactic:
         name = data["tactic_name"].strip()
         tactic = Tactic(
-            name=name,
+            name_en=name,
             slug=free_tactic_slug(name),
-            summary=suggestion.message,
+            summary_en=suggestion.message,
             category=data["category"],
             status=Status.DRAFT,
         )

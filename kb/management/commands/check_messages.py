@@ -17,10 +17,7 @@ from kb.models.translations import translation_languages
 
 #: What makemessages must not read: the virtual environment, tests and tools, generated files.
 IGNORED = [".venv/*", "tests/*", "bench/*", "staticfiles/*", "var/*", "docs/*", "build/*"]
-STATISTICS = re.compile(
-    r"(?:(\d+) translated messages?)?(?:, )?(?:(\d+) fuzzy translations?)?(?:, )?"
-    r"(?:(\d+) untranslated messages?)?"
-)
+STATISTICS = re.compile(r"(\d+) (translated|fuzzy|untranslated)")
 
 
 def catalog_statistics(po_file: Path) -> tuple[int, int, int]:
@@ -33,9 +30,11 @@ def catalog_statistics(po_file: Path) -> tuple[int, int, int]:
     )
     if result.returncode != 0:
         raise CommandError(f"{po_file}: {result.stderr.strip()}")
-    found = STATISTICS.search(result.stderr.strip().rstrip("."))
-    assert found is not None
-    return tuple(int(count or 0) for count in found.groups())  # type: ignore[return-value]
+    # The counts are msgfmt's last line ("3 translated messages, 1 untranslated message.");
+    # warnings about the header may come before it.
+    summary = result.stderr.strip().splitlines()[-1]
+    counts = {kind: int(number) for number, kind in STATISTICS.findall(summary)}
+    return counts.get("translated", 0), counts.get("fuzzy", 0), counts.get("untranslated", 0)
 
 
 class Command(BaseCommand):

@@ -121,7 +121,7 @@ class StoredTextIndex:
         opening, closing = self._paragraph_at(first), self._paragraph_at(last)
         if opening == closing:
             return _("paragraph %(number)s") % {"number": opening}
-        return _("paragraphs %(first)s\u2013%(last)s") % {"first": opening, "last": closing}
+        return _("paragraphs %(first)s–%(last)s") % {"first": opening, "last": closing}  # noqa: RUF001 (a real en dash: the catalogue holds it as typed)
 
 
 def check_against(index: StoredTextIndex | None, quote: str) -> QuoteCheck:

@@ -146,6 +146,8 @@ MIDDLEWARE = [
     # The language comes from the address alone (/es/...; none is English), never from a
     # cookie or the browser, so a page's address says what it shows (kb/web/languages.py).
     "django.middleware.locale.LocaleMiddleware",
+    # ...except the admin, which follows the editor's browser.
+    "kb.web.languages.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

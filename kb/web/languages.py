@@ -4,17 +4,20 @@ A page's language comes from its address alone (``/es/tactics/`` is Spanish, an 
 without a prefix is English), so a link always shows what it showed when it was shared,
 and a cached page is keyed by an address that already says its language. Nothing is
 decided from a cookie or the browser's preferences; a first visit to the home page may
-*offer* the browser's language (static/kb/site.js), never switch to it.
+*offer* the browser's language (static/kb/site.js), never switch to it. The admin is the
+exception: it follows the editor's browser (AdminLanguageMiddleware).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_bidi, get_language_info
 
 from kb.models.translations import SOURCE_LANGUAGE, content_languages, reading_language
@@ -89,3 +92,25 @@ def languages(request: HttpRequest) -> dict:
         # Worked out only by templates that show it (admin pages never do).
         "alternates": lambda: alternates(request),
     }
+
+
+class AdminLanguageMiddleware:
+    """The admin in the editor's own language (from their browser's Accept-Language, or
+    the language cookie), where the reader's pages take theirs from the address: admin
+    addresses are never shared with readers nor cached, and translators and reviewers
+    work in many languages. Runs after Django's LocaleMiddleware, which makes every
+    unprefixed address English."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/admin/"):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -137,3 +137,12 @@ def test_dates_are_written_in_the_readers_language(reader, pages):
         r"|October|November|December) \d{4}",
         page,
     )
+
+
+def test_the_admin_follows_the_editors_browser(reader):
+    spanish = reader.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish["Content-Language"] == "es"
+    assert '<html lang="es"' in spanish.text
+    english = reader.get("/admin/login/")
+    assert english["Content-Language"] == "en"
+    assert "Accept-Language" in spanish["Vary"]

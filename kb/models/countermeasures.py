@@ -97,6 +97,8 @@ class Countermeasure(Entry, Translatable):
         public_citations: list[Citation]
 
     class Meta(Entry.Meta):
+        verbose_name = gettext_lazy("countermeasure")
+        verbose_name_plural = gettext_lazy("countermeasures")
         ordering = ["name_en"]
         permissions = [
             ("review_countermeasure", "Can publish, return to draft and retire countermeasures")
@@ -138,6 +140,8 @@ class Mitigation(models.Model):
     history = History()
 
     class Meta:
+        verbose_name = gettext_lazy("mitigation")
+        verbose_name_plural = gettext_lazy("mitigations")
         constraints = [
             models.UniqueConstraint(
                 fields=["countermeasure", "tactic"], name="kb_mitigation_unique_pair"

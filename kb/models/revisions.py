@@ -87,6 +87,8 @@ class StatusChange(AboutEntry):
     )
 
     class Meta:
+        verbose_name = gettext_lazy("status change")
+        verbose_name_plural = gettext_lazy("status changes")
         ordering = ["-changed_at", "-pk"]
         constraints = [one_entry("kb_statuschange_one_entry")]
 
@@ -146,6 +148,8 @@ class Revision(AboutEntry):
     objects = RevisionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("pending revision")
+        verbose_name_plural = gettext_lazy("pending revisions")
         ordering = ["-created_at", "-pk"]
         constraints = [
             one_entry("kb_revision_one_entry"),
@@ -185,6 +189,8 @@ class ReviewComment(AboutEntry):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = gettext_lazy("review comment")
+        verbose_name_plural = gettext_lazy("review comments")
         ordering = ["-created_at", "-pk"]
         constraints = [one_entry("kb_reviewcomment_one_entry")]
 

@@ -211,6 +211,8 @@ class SynonymGroup(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = gettext_lazy("synonym group")
+        verbose_name_plural = gettext_lazy("synonym groups")
         ordering = ["terms_en"]
 
     def __str__(self) -> str:

@@ -111,6 +111,8 @@ class Source(Entry, Translatable):
     history = History()
 
     class Meta(Entry.Meta):
+        verbose_name = gettext_lazy("source")
+        verbose_name_plural = gettext_lazy("sources")
         ordering = ["title"]
         permissions = [("review_source", "Can publish, return to draft and retire sources")]
         constraints = [
@@ -222,6 +224,8 @@ class Citation(models.Model):
     history = History()
 
     class Meta:
+        verbose_name = gettext_lazy("citation")
+        verbose_name_plural = gettext_lazy("citations")
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(

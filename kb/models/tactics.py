@@ -112,6 +112,8 @@ class Tactic(Entry, Translatable):
         public_citations: list[Citation]
 
     class Meta(Entry.Meta):
+        verbose_name = gettext_lazy("tactic")
+        verbose_name_plural = gettext_lazy("tactics")
         ordering = ["name_en"]
         permissions = [("review_tactic", "Can publish, return to draft and retire tactics")]
         indexes = [
@@ -144,6 +146,8 @@ class Indicator(models.Model):
     history = History()
 
     class Meta:
+        verbose_name = gettext_lazy("indicator")
+        verbose_name_plural = gettext_lazy("indicators")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:

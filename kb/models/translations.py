@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Expression, F, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from translated_fields import TranslatedField
 
@@ -113,7 +114,7 @@ def _language_label(verbose_name: str | _StrPromise, code: str) -> str | _StrPro
     # before); a translation's label says which language it holds.
     if code == SOURCE_LANGUAGE or not verbose_name:
         return verbose_name or ""
-    return f"{verbose_name} ({code})"
+    return format_lazy("{} ({})", verbose_name, code)
 
 
 def translated_names(model: type[models.Model] | models.Model) -> list[str]:

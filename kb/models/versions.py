@@ -36,6 +36,8 @@ class PublishedVersion(models.Model):
     note = models.CharField(max_length=200, help_text=gettext_lazy("What changed, in one line."))
 
     class Meta:
+        verbose_name = gettext_lazy("published version")
+        verbose_name_plural = gettext_lazy("published versions")
         ordering = ["-published_at", "-pk"]
         constraints = [
             models.CheckConstraint(

@@ -88,6 +88,7 @@ class Category(Vocabulary):
     objects = CategoryQuerySet.as_manager()
 
     class Meta(Vocabulary.Meta):
+        verbose_name = gettext_lazy("category")
         verbose_name_plural = gettext_lazy("categories")
 
 
@@ -97,6 +98,7 @@ class Technology(Vocabulary):
     FILTER_PARAM = "technology"
 
     class Meta(Vocabulary.Meta):
+        verbose_name = gettext_lazy("technology")
         verbose_name_plural = gettext_lazy("technologies")
 
 
@@ -105,17 +107,29 @@ class Platform(Vocabulary):
 
     FILTER_PARAM = "platform"
 
+    class Meta(Vocabulary.Meta):
+        verbose_name = gettext_lazy("platform")
+        verbose_name_plural = gettext_lazy("platforms")
+
 
 class Stage(Vocabulary):
     """A stage of the trafficking process; ``position`` orders them as the process runs."""
 
     FILTER_PARAM = "stage"
 
+    class Meta(Vocabulary.Meta):
+        verbose_name = gettext_lazy("stage")
+        verbose_name_plural = gettext_lazy("stages")
+
 
 class TargetGroup(Vocabulary):
     """A group of people that tactics target (children, teenage boys, job seekers...)."""
 
     FILTER_PARAM = "group"
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = gettext_lazy("targeted group")
+        verbose_name_plural = gettext_lazy("targeted groups")
 
 
 class Actor(Vocabulary):
@@ -124,3 +138,7 @@ class Actor(Vocabulary):
     LIST_URL_NAME = "kb:countermeasure-list"
     FILTER_PARAM = "actor"
     ENTRIES = "countermeasures"
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = gettext_lazy("actor")
+        verbose_name_plural = gettext_lazy("actors")

@@ -59,7 +59,7 @@ def test_contributor_writes_reviewer_publishes_readers_find_it(browser: Browser,
     contributor.locator("#id_citations-0-quote").fill("Traffickers create fake business websites")
     contributor.locator("#id_citations-0-locator").fill("paragraph 6")
     choose(contributor, "id_mitigations-0-countermeasure", "Monitoring online platforms")
-    contributor.locator("#id_mitigations-0-note").fill("Platforms take the listings down.")
+    contributor.locator("#id_mitigations-0-note_en").fill("Platforms take the listings down.")
     screenshot(contributor, "admin-change-form")
     contributor.get_by_role("button", name="Send to review").click()
     expect(contributor.locator(".messagelist")).to_contain_text("Send to review")

@@ -19,7 +19,6 @@ from rest_framework import serializers
 
 from kb.models import Countermeasure, SearchDocument, Source, Tactic
 from kb.models.translations import (
-    SOURCE_LANGUAGE,
     column,
     reading_language,
     shown_language,
@@ -90,7 +89,9 @@ EntryTextLanguages = field_languages("EntryTextLanguages", "name", "summary", "d
 SummaryLanguages = field_languages("SummaryLanguages", "summary")
 NoTextLanguages = field_languages("NoTextLanguages")
 # A source's name is its title, the source's own, which kb does not translate: no "name".
-SearchResultLanguages = field_languages("SearchResultLanguages", "snippet", optional=("name",))
+# A snippet is cut from the entry's text in the language asked for, which may mix its
+# translated fields with English ones: no language can be said of it.
+SearchResultLanguages = field_languages("SearchResultLanguages", optional=("name",))
 
 
 def languages_field(languages: type[FieldLanguages]) -> FieldLanguages:
@@ -292,7 +293,8 @@ class SearchResultSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
     url = PermanentUrlField(source="entry")
     snippet = serializers.SerializerMethodField(
-        help_text="HTML: escaped text with the matched words in <mark>."
+        help_text="HTML: escaped text with the matched words in <mark>, from the entry's "
+        "text in the language asked for (English where a field is not translated)."
     )
     language = language_asked_for()
     languages = serializers.SerializerMethodField()
@@ -309,9 +311,4 @@ class SearchResultSerializer(serializers.Serializer):
     @extend_schema_field(SearchResultLanguages)
     def get_languages(self, document: SearchDocument) -> dict[str, str]:
         entry = document.entry
-        # A matched snippet is cut from the search document, which holds the English.
-        found = getattr(document, "highlight", None)
-        languages = {"snippet": SOURCE_LANGUAGE if found else shown_language(entry, "summary")}
-        if not isinstance(entry, Source):
-            languages["name"] = shown_language(entry, "name")
-        return languages
+        return {} if isinstance(entry, Source) else {"name": shown_language(entry, "name")}

@@ -23,7 +23,7 @@ def test_search_api_returns_ranked_results_of_every_kind(reader):
         "url": "http://testserver/tactics/TT-0001/lantern-signals/",
         "snippet": first["snippet"],
         "language": "en",
-        "languages": {"name": "en", "snippet": "en"},
+        "languages": {"name": "en"},
     }
     assert [r["type"] for r in data["results"]] == ["tactic", "countermeasure"]
     assert "<mark>lantern</mark>" in data["results"][1]["snippet"]

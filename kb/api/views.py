@@ -15,6 +15,7 @@ from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.schemas.inspectors import ViewInspector
 
 from kb import lists
 from kb.api.languages import LANGUAGE_PARAMETER, UnknownLanguage, answer_language
@@ -55,7 +56,7 @@ class InTheAskedLanguage:
     else English), saying so in ``Content-Language``; an unknown ``lang`` is a 400 that
     lists kb's languages, in the shape of every other refusal."""
 
-    schema = TranslatedContentSchema()
+    schema: ViewInspector | None = TranslatedContentSchema()
 
     def dispatch(self, request, *args, **kwargs):
         # The language chosen for this answer is let go of when it is done.

@@ -27,8 +27,9 @@ class LatestTacticsFeed(Feed):
 
     feed_type = Atom1Feed
 
+    # Feed's is a class attribute; this one is worked out for each request.
     @property
-    def language(self) -> str:
+    def language(self) -> str:  # type: ignore[override]
         """The feed's language (Atom's ``xml:lang``): its address's. Django's Feed reads
         this attribute on every request; one instance serves every language."""
         return reading_language()

@@ -64,6 +64,9 @@ class InEveryLanguageSitemap(Sitemap):
     def languages(self) -> list[str]:  # type: ignore[override]
         return content_languages()
 
+    def items(self) -> QuerySet | Sequence:
+        return []
+
     def _items(self) -> InEveryLanguage:
         return InEveryLanguage(self.items(), self.languages)
 

@@ -51,6 +51,9 @@ def test_lang_chooses_the_language_and_each_field_says_which_it_is_in(reader, la
     assert data["language"] == "es"
     assert data["languages"] == {"name": "es", "summary": "es", "description": "en"}
     assert data["indicators"] == ["Una linterna de noche"]
+    # Links lead to the pages in the same language.
+    assert data["url"] == "http://testserver/es/tactics/TT-0001/lantern-signals/"
+    assert data["category"]["url"] == "http://testserver/es/tactics/?category=control"
 
 
 def test_vocabulary_names_are_in_the_language_asked_for(reader, lantern):

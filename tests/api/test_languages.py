@@ -202,6 +202,7 @@ def test_the_reference_page_lists_lang(reader):
     tactics = tactics[: tactics.index("</section>")]
     assert '<th scope="row"><code>lang</code>' in tactics
     assert "one of: ar, en, es, fr" in tactics
+    assert "<code>Accept-Language</code> header accepts" in text
 
 
 # --- nothing unpublished ------------------------------------------------------------------

@@ -20,8 +20,10 @@ from django.utils.translation import pgettext
 
 from kb.models import Entry, Status
 from kb.models.revisions import part_rows, parts_of, revised_fields, state_of
+from kb.models.translations import Translatable
 
 from .diffs import Change, compare
+from .states import TRANSLATED_FROM
 
 #: Records by one person closer than this are one save (an admin save takes milliseconds).
 SAVE_GAP = timedelta(seconds=2)
@@ -133,6 +135,8 @@ def state_as_of(model: type[Entry], pk: int, moment: datetime) -> dict | None:
     if record is None or record.history_type == "-":
         return None
     fields = {field.attname: field.value_from_object(record) for field in revised_fields(model)}
+    if issubclass(model, Translatable):  # what its translations were made from (see .states)
+        fields[TRANSLATED_FROM] = record.translated_from
     # The terms whose history simple-history keeps (``m2m_fields``), each read from its
     # historical link table as the record's save left it.
     terms = {

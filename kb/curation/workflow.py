@@ -31,14 +31,13 @@ from kb.models import (
     Status,
     StatusChange,
     Tactic,
-    apply_state,
-    capture_state,
     record_version,
 )
 from kb.models.revisions import OPEN_REVISION, about
 
 from .checks import Problem, failures, publication_problems, warnings
 from .notifications import notify, notify_reviewers
+from .states import apply, capture, keep_translations_current
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -291,13 +290,13 @@ def propose_revision(
     with transaction.atomic():
         entry = type(entry)._default_manager.select_for_update().get(pk=entry.pk)
         revision = open_revision(entry, for_update=True)
-        live = capture_state(entry)
+        live = capture(entry)
         proposed: dict = {}
         with rehearsal():
             if revision is not None:
-                apply_state(entry, revision.proposed, keep_part_ids=True)
+                apply(entry, revision.proposed, keep_part_ids=True)
             edit(entry)
-            proposed = capture_state(entry)
+            proposed = capture(entry)
         return record_proposal(entry, revision, live, proposed, author, note)
 
 
@@ -373,7 +372,8 @@ def publish_revision(
         reason = _("Minor correction: %(note)s") if minor else _("Published revision: %(note)s")
         entry._change_reason = reason % {"note": note or fallback}
         note = note or in_site_language(fallback)
-        left_out = apply_state(entry, revision.proposed, keep_part_ids=False)
+        left_out = apply(entry, revision.proposed, keep_part_ids=False)
+        keep_translations_current(entry, revision.proposed)
         problems = publication_problems(entry) if entry.is_published else []
         problems += [Problem(text, blocking=False) for text in left_out]
         if failures(problems):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from kb.curation.diffs import compare
+from kb.curation.states import apply, capture, differs
 from kb.curation.workflow import (
     Refused,
     discard_revision,
@@ -47,8 +48,6 @@ from kb.models import (
     Revision,
     RevisionStatus,
     WorkflowError,
-    apply_state,
-    capture_state,
 )
 
 if TYPE_CHECKING:
@@ -204,12 +203,12 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
             and not reviewer
         ):
             raise PermissionDenied  # a revision in review is the reviewers'
-        edit = RevisionEdit(entry, revision, capture_state(entry))
+        edit = RevisionEdit(entry, revision, capture(entry))
         setattr(request, REVISION_EDIT, edit)
         proposed = None
         with rehearsal():
             if revision is not None:
-                left_out = apply_state(
+                left_out = apply(
                     type(entry)._default_manager.get(pk=entry.pk),
                     revision.proposed,
                     keep_part_ids=True,
@@ -225,7 +224,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
             if hasattr(response, "render"):
                 response.render()  # while the rehearsed rows are there to read
             if saved:
-                proposed = capture_state(entry)
+                proposed = capture(entry)
         edit.rehearsing = False
         for message, level in edit.held_messages:
             self.message_user(request, message, level)
@@ -396,7 +395,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
             if taken and step != "submit_revision" and step != "request_revision_changes":
                 return HttpResponseRedirect(reverse(self._admin_name("change"), args=[entry.pk]))
             return HttpResponseRedirect(request.path)
-        live = capture_state(entry)
+        live = capture(entry)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Pending revision of %(entry)s") % {"entry": entry.labelled},
@@ -404,7 +403,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
             "original": entry,
             "revision": revision,
             "changes": compare(type(entry), live, revision.proposed),
-            "changed_since": live != revision.based_on,
+            "changed_since": differs(live, revision.based_on),
             "comments": list(revision.comments.select_related("author")),
             "steps": allowed_revision_steps(request, entry, revision),
             "transition_field": TRANSITION_FIELD,
@@ -420,7 +419,7 @@ class RevisionAdminMixin(SimpleHistoryAdmin):
         setattr(request, REVISION_PREVIEW, revision)  # the page's banner says it is a preview
         with rehearsal():
             revised = type(entry)._default_manager.get(pk=entry.pk)
-            apply_state(revised, revision.proposed, keep_part_ids=True)
+            apply(revised, revision.proposed, keep_part_ids=True)
             response = ENTRY_PAGES[type(entry)](request, revised.public_id, revised.slug)
             if hasattr(response, "render"):
                 response.render()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import models
@@ -19,6 +20,17 @@ from django.utils.translation import gettext as _
 
 from kb.models import Entry
 from kb.models.revisions import parts_of, revised_fields, revised_terms
+from kb.models.translations import (
+    SOURCE_LANGUAGE,
+    Translatable,
+    column,
+    content_languages,
+    language_name,
+    translated_names,
+    translation_languages,
+)
+
+from .states import TRANSLATED_FROM, state_fingerprint, translated_from
 
 #: Words with the spaces after them: half as many pieces to match as words and spaces.
 _WORDS = re.compile(r"\s*\S+\s*|\s+")
@@ -65,6 +77,52 @@ class Change:
         return mark_safe("".join(html))
 
 
+@cache
+def _translation_columns(model: type[models.Model]) -> dict[str, tuple[str, str]]:
+    return {
+        column(name, language): (name, language)
+        for name in translated_names(model)
+        for language in content_languages()
+    }
+
+
+def translation_column(model: type[models.Model], attname: str) -> tuple[str, str] | None:
+    """The translated field and language of column ``attname`` of ``model``
+    (``("name", "es")`` for ``name_es``), or None for a column that is not one."""
+    return _translation_columns(model).get(attname)
+
+
+def column_label(field: models.Field) -> str:
+    """The admin's label of ``field``, a translation's saying its language in full:
+    "Name (Español)" for ``name_es`` (its English column is plain "Name")."""
+    found = translation_column(field.model, field.attname)
+    if found is None or found[1] == SOURCE_LANGUAGE:
+        return capfirst(str(field.verbose_name))
+    english = field.model._meta.get_field(column(found[0], SOURCE_LANGUAGE))
+    return f"{capfirst(str(english.verbose_name))} ({language_name(found[1])})"
+
+
+def translation_label(language: str) -> str:
+    """The label of whether a language's translation is up to date: "Translation (Español)"."""
+    return _("Translation (%(language)s)") % {"language": language_name(language)}
+
+
+def _freshness(entry_model: type[Entry], state: dict, language: str, english: str) -> str:
+    """Whether the ``language`` translation in ``state`` was made from its English
+    (``english``: the state's fingerprint), in words; "" when there is none to speak of."""
+    if TRANSLATED_FROM not in state["fields"]:
+        return ""
+    made_from = translated_from(state).get(language)
+    own_text = any(
+        state["fields"].get(column(name, language)) for name in translated_names(entry_model)
+    )
+    if not own_text and not made_from:
+        return ""
+    if made_from == english:
+        return _("up to date with the English")
+    return _("outdated: made from an earlier English text")
+
+
 def _names(model: type[models.Model], ids: set) -> dict[int, str]:
     return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
 
@@ -109,9 +167,7 @@ def readable(entry_model: type[Entry], state: dict) -> dict[str, str | list[str]
 
     shown: dict[str, str | list[str]] = {}
     for field in fields:
-        shown[capfirst(str(field.verbose_name))] = _field_text(
-            field, state["fields"].get(field.attname), names
-        )
+        shown[column_label(field)] = _field_text(field, state["fields"].get(field.attname), names)
     for term_field in revised_terms(entry_model):
         shown[capfirst(str(term_field.verbose_name))] = sorted(
             names.get((term_field.related_model, pk), f"#{pk}")
@@ -124,6 +180,10 @@ def readable(entry_model: type[Entry], state: dict) -> dict[str, str | list[str]
         shown[capfirst(str(part_model._meta.verbose_name_plural))] = [
             _part_line(part_model, owner, row, names) for row in rows
         ]
+    if issubclass(entry_model, Translatable):
+        english = state_fingerprint(entry_model, state)
+        for language in translation_languages():
+            shown[translation_label(language)] = _freshness(entry_model, state, language, english)
     return shown
 
 
@@ -142,6 +202,9 @@ def _part_line(part_model: type[models.Model], owner: str, row: dict, names: dic
             text = f"“{text}”"
         elif field.name == "locator":
             text = f"({text})"
+        translated = translation_column(part_model, field.attname)
+        if translated is not None and translated[1] != SOURCE_LANGUAGE:
+            text = f"{language_name(translated[1])}: {text}"
         pieces.append(text)
     return " — ".join(pieces)
 
@@ -160,7 +223,7 @@ def changed_labels(entry_model: type[Entry], before: dict, after: dict) -> list[
     """The labels of what differs from ``before`` to ``after``, in form order, without
     reading anything (a queue names what each of many revisions changes)."""
     labels = [
-        capfirst(str(field.verbose_name))
+        column_label(field)
         for field in revised_fields(entry_model)
         if before["fields"].get(field.attname) != after["fields"].get(field.attname)
     ]
@@ -172,4 +235,10 @@ def changed_labels(entry_model: type[Entry], before: dict, after: dict) -> list[
     for name, (part_model, _owner) in parts_of(entry_model).items():
         if before["parts"].get(name, []) != after["parts"].get(name, []):
             labels.append(capfirst(str(part_model._meta.verbose_name_plural)))
+    if TRANSLATED_FROM in before["fields"] and TRANSLATED_FROM in after["fields"]:
+        labels += [
+            translation_label(language)
+            for language in translation_languages()
+            if translated_from(before).get(language) != translated_from(after).get(language)
+        ]
     return labels

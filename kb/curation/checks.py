@@ -19,6 +19,13 @@ from django.utils.translation import gettext as _
 from kb.curation.evidence import verify_quote
 from kb.models import Countermeasure, Entry, Source, Status, Tactic
 from kb.models.evidence import QuoteStatus
+from kb.models.translations import (
+    SOURCE_LANGUAGE,
+    column,
+    language_name,
+    translated_names,
+    translation_languages,
+)
 
 #: How alike two names must be to be worth a warning (difflib's ratio, on folded names).
 NEAR_DUPLICATE_RATIO = 0.9
@@ -55,7 +62,7 @@ def publication_problems(entry: Entry, *, publishing: Collection[Entry] = ()) ->
         problems = _source_problems(entry)
     else:  # pragma: no cover - every kind of entry is handled above
         raise TypeError(type(entry))
-    return problems + _near_duplicates(entry)
+    return problems + _translation_problems(entry) + _near_duplicates(entry)
 
 
 def _published_or_publishing(model: type[Entry], also: set) -> Q:
@@ -161,6 +168,38 @@ def _source_problems(source: Source) -> list[Problem]:
     return problems
 
 
+def _translation_problems(entry: Entry) -> list[Problem]:
+    """A translation with a name but no summary, or a summary but no name: its page would
+    be half in one language, half in English."""
+    if not {"name", "summary"} <= set(translated_names(entry)):
+        return []
+    problems = []
+    for language in translation_languages():
+        name = getattr(entry, column("name", language)).strip()
+        summary = getattr(entry, column("summary", language)).strip()
+        if name and not summary:
+            problems.append(
+                Problem(
+                    _(
+                        "Its %(language)s translation has a name but no summary: translate "
+                        "the summary too, or remove the name."
+                    )
+                    % {"language": language_name(language)}
+                )
+            )
+        elif summary and not name:
+            problems.append(
+                Problem(
+                    _(
+                        "Its %(language)s translation has a summary but no name: translate "
+                        "the name too, or remove the summary."
+                    )
+                    % {"language": language_name(language)}
+                )
+            )
+    return problems
+
+
 def _folded(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
@@ -169,7 +208,7 @@ def _near_duplicates(entry: Entry) -> list[Problem]:
     """A warning for each other public or pending entry of the same kind whose name is
     almost the same: the same thing entered twice."""
     model = type(entry)
-    name_field = "title" if model is Source else "name"
+    name_field = "title" if model is Source else column("name", SOURCE_LANGUAGE)
     others = (
         model._default_manager.exclude(pk=entry.pk)
         .exclude(status__in=[Status.RETIRED, Status.WITHDRAWN])

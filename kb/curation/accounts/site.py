@@ -78,10 +78,17 @@ class CurationAdminSite(OTPAdminSite):
         context = {"review_queue": queue if reviews else None, **(extra_context or {})}
         return super().index(request, context)
 
+    def translations(self, request: HttpRequest) -> HttpResponse:
+        """What is missing or outdated per language (kb.curation.admin.translating)."""
+        from kb.curation.admin.translating import translations_overview
+
+        return translations_overview(request, self)
+
     def get_urls(self) -> list[URLResolver | URLPattern]:
         from . import views
 
         return [
+            path("kb/translations/", self.admin_view(self.translations), name="kb_translations"),
             path("sign-in/code/", views.CodeStep.as_view(admin_site=self), name="sign_in_code"),
             path("sign-in/enrol/", views.EnrolStep.as_view(admin_site=self), name="sign_in_enrol"),
             path(

@@ -43,6 +43,7 @@ from .evidence import QuoteCheckInline
 from .history import HistoryAdminMixin
 from .quick_add import QuickAddMixin
 from .revising import NEEDS_COMMENT, TRANSITION_FIELD, RevisionAdminMixin, step_taken
+from .translating import TranslationAdminMixin
 
 
 def editable(request: HttpRequest, entry: Entry | None) -> bool:
@@ -194,10 +195,11 @@ class EntryForm(OneKindOfLineEnding):
         return cleaned
 
 
-class EntryAdmin(HistoryAdminMixin, RevisionAdminMixin):
+class EntryAdmin(TranslationAdminMixin, HistoryAdminMixin, RevisionAdminMixin):
     """Shared admin for tactics, countermeasures and sources: workflow, IDs, timestamps,
     and full history (one row per save, with diffs and restore: HistoryAdminMixin).
-    Changes to a public entry are pending revisions (RevisionAdminMixin)."""
+    Changes to a public entry are pending revisions (RevisionAdminMixin); translations
+    are made side by side with the English (TranslationAdminMixin)."""
 
     form = EntryForm
     change_form_template = "admin/kb/entry_change_form.html"

@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
 from kb.reading.sitemaps import SITEMAPS
@@ -15,7 +16,13 @@ handler500 = "kb.web.health.server_error"
 # already links keeps answering, in English), the others under /es/, /fr/, /ar/.
 urlpatterns = i18n_patterns(
     path("", include(("kb.reading.urls", "kb"))),
-    path("jsi18n/", JavaScriptCatalog.as_view(packages=["kb"]), name="javascript-catalog"),
+    # The script's strings in the page's language; they change only with a new release, so
+    # browsers keep them for a day instead of asking on every page.
+    path(
+        "jsi18n/",
+        cache_control(public=True, max_age=24 * 3600)(JavaScriptCatalog.as_view(packages=["kb"])),
+        name="javascript-catalog",
+    ),
     prefix_default_language=False,
 )
 urlpatterns += [

@@ -146,3 +146,12 @@ def test_the_admin_follows_the_editors_browser(reader):
     english = reader.get("/admin/login/")
     assert english["Content-Language"] == "en"
     assert "Accept-Language" in spanish["Vary"]
+
+
+def test_the_scripts_strings_come_in_the_pages_language_and_are_kept_a_day(reader):
+    catalog = reader.get("/es/jsi18n/")
+    assert catalog.status_code == 200
+    assert catalog["Content-Type"].startswith("text/javascript")
+    assert "max-age=86400" in catalog["Cache-Control"]
+    page = reader.get("/es/").text
+    assert '<script src="/es/jsi18n/" defer></script>' in page

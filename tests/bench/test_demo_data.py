@@ -20,6 +20,7 @@ from kb.models import (
     Status,
     Tactic,
 )
+from kb.models.translations import content_languages
 
 from ..factories import make_tactic
 
@@ -35,7 +36,8 @@ def test_generates_the_requested_sizes_with_a_search_index(capsys):
     assert Source.objects.count() == 60
     assert Citation.objects.count() == 200
     published = sum(m.objects.published().count() for m in (Tactic, Countermeasure, Source))
-    assert SearchDocument.objects.count() == published
+    # One search document per published entry in each language.
+    assert SearchDocument.objects.count() == published * len(content_languages())
     assert "Generated 40 tactics" in capsys.readouterr().out
 
 

@@ -72,10 +72,10 @@ class Command(BaseCommand):
 
         def form(tactic: Tactic, **changes) -> dict:
             data = {
-                "name": tactic.name,
+                "name_en": tactic.name,
                 "slug": tactic.slug,
-                "summary": tactic.summary,
-                "description": tactic.description,
+                "summary_en": tactic.summary,
+                "description_en": tactic.description,
                 "category": tactic.category_id,
                 "stages": list(tactic.stages.values_list("pk", flat=True)),
                 "technologies": list(tactic.technologies.values_list("pk", flat=True)),
@@ -101,13 +101,13 @@ class Command(BaseCommand):
         self.time(
             repeat,
             "save a draft in place (POST)",
-            undone(lambda: client.post(change.format(draft.pk), form(draft, summary="Edited."))),
+            undone(lambda: client.post(change.format(draft.pk), form(draft, summary_en="Edited."))),
         )
         self.time(
             repeat,
             "save a published tactic as a revision (POST)",
             undone(
-                lambda: client.post(change.format(published.pk), form(published, summary="Ed."))
+                lambda: client.post(change.format(published.pk), form(published, summary_en="Ed."))
             ),
         )
         self.time(

@@ -243,7 +243,7 @@ def reindex(model: type[Entry], pks: Iterable[int]) -> None:
         for language, configuration in configurations.items():
             document = documents.pop((pk, language), None)
             old_words = index_words(_document_fields(document), language) if document else set()
-            if not published:
+            if entry is None or not published:
                 if document:
                     document.delete()
                 _adjust_vocabulary(language, set(), old_words)

@@ -1,6 +1,9 @@
 // Small conveniences on top of pages that work without JavaScript.
 "use strict";
 
+// Django's JavaScript catalog (/jsi18n/, loaded before this file) translates these texts; without it, English.
+const gettext = window.gettext || ((text) => text);
+
 // "Copy" buttons next to citations: the text stays selectable by hand; the button copies it.
 document.addEventListener("DOMContentLoaded", () => {
   if (!navigator.clipboard) return;
@@ -12,9 +15,9 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(source.textContent);
-        button.textContent = "Copied";
+        button.textContent = gettext("Copied");
       } catch {
-        button.textContent = "Select the text above and copy it";
+        button.textContent = gettext("Select the text above and copy it");
       }
       setTimeout(() => { button.textContent = label; }, 2500);
     });

@@ -137,10 +137,11 @@ class ListResult:
         self.rows = Matches(entries.rows(), candidates, matching if self.chosen else None)
 
     def options(self, name: str) -> list[Option]:
-        """Facet ``name``'s options with their member sets, built once per content version."""
+        """Facet ``name``'s options with their member sets, built once per content version
+        and reading language (the options' labels and order are in the reader's language)."""
         facet = self.parameters.facets[name]
         return per_content_version(
-            f"{self.entries.name}:facet:{name}",
+            f"{self.entries.name}:facet:{name}:{reading_language()}",
             self.version,
             lambda: facet.load(self.entries.rows().model),
         )

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kb.lists.facets import ChoiceFacet, MembershipFacet, TermFacet
 from kb.models import (
@@ -99,7 +100,7 @@ class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
     def __init__(self) -> None:
-        super().__init__(label="Search", strip=True, widget=forms.SearchInput)
+        super().__init__(label=gettext_lazy("Search"), strip=True, widget=forms.SearchInput)
 
 
 class ExactFilter(django_filters.ChoiceFilter):
@@ -107,7 +108,11 @@ class ExactFilter(django_filters.ChoiceFilter):
     for ..." link that follows a correction)."""
 
     def __init__(self) -> None:
-        super().__init__(label="Exactly as typed", choices=[("1", "Yes")], widget=forms.HiddenInput)
+        super().__init__(
+            label=gettext_lazy("Exactly as typed"),
+            choices=[("1", gettext_lazy("Yes"))],
+            widget=forms.HiddenInput,
+        )
 
 
 class SortFilter(django_filters.ChoiceFilter):
@@ -118,7 +123,7 @@ class SortFilter(django_filters.ChoiceFilter):
     def __init__(self, orderings: dict[str, tuple[str, tuple]]) -> None:
         self.orderings = orderings
         super().__init__(
-            label="Sort by",
+            label=gettext_lazy("Sort by"),
             choices=[(key, label) for key, (label, _) in orderings.items()],
             empty_label=None,
         )
@@ -175,18 +180,21 @@ class TacticFilter(KnowledgeBaseFilterSet):
 
     q = SearchFilter()
     exact = ExactFilter()
-    category = TermFilter(Category, "category", "Category")
-    technology = TermFilter(Technology, "technologies", "Technology")
-    platform = TermFilter(Platform, "platforms", "Platform")
-    stage = TermFilter(Stage, "stages", "Stage")
-    group = TermFilter(TargetGroup, "target_groups", "Targeted group")
-    actor = TermFilter(Actor, "countermeasures__actors", "Countered by")
+    category = TermFilter(Category, "category", gettext_lazy("Category"))
+    technology = TermFilter(Technology, "technologies", gettext_lazy("Technology"))
+    platform = TermFilter(Platform, "platforms", gettext_lazy("Platform"))
+    stage = TermFilter(Stage, "stages", gettext_lazy("Stage"))
+    group = TermFilter(TargetGroup, "target_groups", gettext_lazy("Targeted group"))
+    actor = TermFilter(Actor, "countermeasures__actors", gettext_lazy("Countered by"))
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "-search_score", "name", "pk")),
-            "name": ("Name", ("name", "pk")),
-            "updated": ("Recently updated", ("-updated_at", "pk")),
-            "id": ("ID", (*BY_PUBLIC_ID, "pk")),
+            "relevance": (
+                gettext_lazy("Relevance"),
+                ("-search_rank", "-search_score", "name", "pk"),
+            ),
+            "name": (pgettext_lazy("sort order", "Name"), ("name", "pk")),
+            "updated": (gettext_lazy("Recently updated"), ("-updated_at", "pk")),
+            "id": (pgettext_lazy("sort order", "ID"), (*BY_PUBLIC_ID, "pk")),
         }
     )
 
@@ -214,15 +222,20 @@ class CountermeasureFilter(KnowledgeBaseFilterSet):
     q = SearchFilter()
     exact = ExactFilter()
     kind = ChoicesFilter(
-        field_name="response_kind", label="Kind of response", choices=ResponseKind.choices
+        field_name="response_kind",
+        label=gettext_lazy("Kind of response"),
+        choices=ResponseKind.choices,
     )
-    actor = TermFilter(Actor, "actors", "Actor")
+    actor = TermFilter(Actor, "actors", gettext_lazy("Actor"))
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "-search_score", "name", "pk")),
-            "name": ("Name", ("name", "pk")),
-            "updated": ("Recently updated", ("-updated_at", "pk")),
-            "id": ("ID", (*BY_PUBLIC_ID, "pk")),
+            "relevance": (
+                gettext_lazy("Relevance"),
+                ("-search_rank", "-search_score", "name", "pk"),
+            ),
+            "name": (pgettext_lazy("sort order", "Name"), ("name", "pk")),
+            "updated": (gettext_lazy("Recently updated"), ("-updated_at", "pk")),
+            "id": (pgettext_lazy("sort order", "ID"), (*BY_PUBLIC_ID, "pk")),
         }
     )
 
@@ -241,13 +254,19 @@ class SourceFilter(KnowledgeBaseFilterSet):
 
     q = SearchFilter()
     exact = ExactFilter()
-    kind = ChoicesFilter(label="Kind of source", choices=SourceKind.choices)
+    kind = ChoicesFilter(label=gettext_lazy("Kind of source"), choices=SourceKind.choices)
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "-search_score", "title", "pk")),
-            "title": ("Title", ("title", "pk")),
-            "date": ("Publication date", (F("published_on").desc(nulls_last=True), "title", "pk")),
-            "id": ("ID", (*BY_PUBLIC_ID, "pk")),
+            "relevance": (
+                gettext_lazy("Relevance"),
+                ("-search_rank", "-search_score", "title", "pk"),
+            ),
+            "title": (pgettext_lazy("sort order", "Title"), ("title", "pk")),
+            "date": (
+                gettext_lazy("Publication date"),
+                (F("published_on").desc(nulls_last=True), "title", "pk"),
+            ),
+            "id": (pgettext_lazy("sort order", "ID"), (*BY_PUBLIC_ID, "pk")),
         }
     )
 
@@ -263,11 +282,18 @@ class DocumentFilter(KnowledgeBaseFilterSet):
 
     q = SearchFilter()
     exact = ExactFilter()
-    type = ChoicesFilter(field_name="kind", label="Type", choices=DocumentKind.choices)
+    type = ChoicesFilter(
+        field_name="kind",
+        label=pgettext_lazy("kind of search result", "Type"),
+        choices=DocumentKind.choices,
+    )
     sort = SortFilter(
         {
-            "relevance": ("Relevance", ("-search_rank", "-search_score", "title", "pk")),
-            "title": ("Title", ("title", "pk")),
+            "relevance": (
+                gettext_lazy("Relevance"),
+                ("-search_rank", "-search_score", "title", "pk"),
+            ),
+            "title": (pgettext_lazy("sort order", "Title"), ("title", "pk")),
         }
     )
 

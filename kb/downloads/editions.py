@@ -24,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from kb.models import ContentVersion
 from kb.models.translations import SOURCE_LANGUAGE, content_languages
@@ -44,7 +46,8 @@ class DownloadFile:
 
     name: str
     content_type: str
-    description: str
+    #: Translated when the downloads page shows it.
+    description: str | Promise
     #: Whether the file is built in every language (else once, in English).
     translated: bool = True
 
@@ -64,31 +67,37 @@ FILES: dict[str, DownloadFile] = {
         DownloadFile(
             "kb.json",
             "application/json",
-            "Tactics, countermeasures and sources with their classification, indicators, "
-            "links and quotes, as the API gives them",
+            gettext_lazy(
+                "Tactics, countermeasures and sources with their classification, indicators, "
+                "links and quotes, as the API gives them"
+            ),
         ),
         DownloadFile(
             "tactics.csv",
             "text/csv; charset=utf-8",
-            "Tactics, with their classification and indicators",
+            gettext_lazy("Tactics, with their classification and indicators"),
         ),
-        DownloadFile("countermeasures.csv", "text/csv; charset=utf-8", "Countermeasures"),
+        DownloadFile(
+            "countermeasures.csv", "text/csv; charset=utf-8", gettext_lazy("Countermeasures")
+        ),
         DownloadFile(
             "mitigations.csv",
             "text/csv; charset=utf-8",
-            "Which countermeasure counters which tactic, and how",
+            gettext_lazy("Which countermeasure counters which tactic, and how"),
         ),
-        DownloadFile("sources.csv", "text/csv; charset=utf-8", "Sources"),
+        DownloadFile("sources.csv", "text/csv; charset=utf-8", gettext_lazy("Sources")),
         DownloadFile(
             "citations.csv",
             "text/csv; charset=utf-8",
-            "The quotes that tie each entry to its sources",
+            gettext_lazy("The quotes that tie each entry to its sources"),
         ),
         DownloadFile(
             "kb.stix.json",
             "application/stix+json;version=2.1",
-            "Tactics as attack patterns, countermeasures as courses of action, their links as "
-            "relationships, sources as external references with their quotes",
+            gettext_lazy(
+                "Tactics as attack patterns, countermeasures as courses of action, their links "
+                "as relationships, sources as external references with their quotes"
+            ),
             # One bundle: its translations are language-content objects inside it.
             translated=False,
         ),

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from kb.api import views
+from kb.api.languages import UnknownLanguage, answer_language
 from kb.api.reference import api_reference
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI description. drf-spectacular answers it in whatever language ``?lang=``
+    names; only kb's languages are taken, since each value would be an answer of its own
+    in the page cache."""
+
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            answer_language(request)
+        except UnknownLanguage as refusal:
+            return Response({"lang": [str(refusal)]}, status=400)
+        return super().get(request, *args, **kwargs)
+
 
 router = DefaultRouter()
 router.register("tactics", views.TacticViewSet, basename="tactic")
@@ -18,7 +35,7 @@ for prefix, vocabulary in views.VOCABULARY_ROUTES.items():
 
 urlpatterns = [
     path("search/", views.SearchList.as_view(), name="search"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", api_reference, name="docs"),
     *router.urls,
 ]

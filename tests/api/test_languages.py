@@ -235,3 +235,10 @@ def test_an_unpublished_entry_with_a_spanish_translation_is_nowhere(reader, stat
     for path in ("/api/tactics/", "/api/search/"):
         data = reader.get(path, {"lang": "es"}).json()
         assert data["count"] == 0, path
+
+
+def test_the_schema_takes_only_kbs_languages(reader):
+    assert reader.get("/api/schema/?lang=es").status_code == 200
+    refused = reader.get("/api/schema/?lang=xx-random")
+    assert refused.status_code == 400
+    assert b"lang" in refused.content

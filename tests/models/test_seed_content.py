@@ -64,3 +64,8 @@ def test_seed_never_overwrites_curated_content(seeded, capsys):
 
 def test_new_entries_after_the_seed_get_fresh_ids(seeded):
     assert make_tactic().public_id == f"TT-{Tactic.objects.count():04d}"
+
+
+def test_the_seeds_history_says_its_other_languages_translate_the_english(seeded):
+    first = Tactic.objects.get(public_id="TT-0001").history.earliest()
+    assert "translate the English" in first.history_change_reason

@@ -10,9 +10,9 @@ from kb.models import Countermeasure, Source, Tactic, content_changed, record_ve
 from kb.search import indexing
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
+# (history_change_reason holds 100 characters.)
 SEED_REASON = (
-    "Seed content, from the two source articles; the Spanish, French and Arabic texts are "
-    "translations of the English text, adding nothing to it"
+    "Seed content; its Spanish, French and Arabic texts translate the English, adding nothing"
 )
 
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from kb import lists
 from kb.lists import EntryList
@@ -276,7 +277,10 @@ def handout(request: HttpRequest) -> HttpResponse:
     )
 
 
-MATRIX_COLUMNS = {"stage": "Stages of the trafficking process", "category": "Categories"}
+MATRIX_COLUMNS = {
+    "stage": gettext_lazy("Stages of the trafficking process"),
+    "category": gettext_lazy("Categories"),
+}
 
 
 def matrix(request: HttpRequest) -> HttpResponse:

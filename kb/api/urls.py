@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from kb.api.languages import UnknownLanguage, answer_language
 from kb.api.reference import api_reference
 
 
+@extend_schema(exclude=True)
 class SchemaView(SpectacularAPIView):
     """The OpenAPI description. drf-spectacular answers it in whatever language ``?lang=``
     names; only kb's languages are taken, since each value would be an answer of its own

@@ -8,6 +8,10 @@ class Migration(migrations.Migration):
     dependencies = [("kb", "0016_suggestions_from_the_field")]
 
     operations = [
+        # The indexes on (status, name) go first and come back on name_en (0018), so that
+        # each direction finds the column its index names.
+        migrations.RemoveIndex(model_name="tactic", name="tactic_status_name_idx"),
+        migrations.RemoveIndex(model_name="countermeasure", name="countermeasure_status_name_idx"),
         migrations.RenameField("tactic", "name", "name_en"),
         migrations.RenameField("tactic", "summary", "summary_en"),
         migrations.RenameField("tactic", "description", "description_en"),

@@ -84,14 +84,6 @@ class Migration(migrations.Migration):
             name="technology",
             options={"ordering": ["position", "name_en"], "verbose_name_plural": "technologies"},
         ),
-        migrations.RemoveIndex(
-            model_name="countermeasure",
-            name="countermeasure_status_name_idx",
-        ),
-        migrations.RemoveIndex(
-            model_name="tactic",
-            name="tactic_status_name_idx",
-        ),
         migrations.AddField(
             model_name="actor",
             name="description_ar",

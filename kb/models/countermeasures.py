@@ -142,6 +142,9 @@ class Mitigation(models.Model):
     class Meta:
         verbose_name = gettext_lazy("mitigation")
         verbose_name_plural = gettext_lazy("mitigations")
+        # A fixed order: the fingerprint of what a translation was made from reads the
+        # links' notes in it (kb.models.translations).
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["countermeasure", "tactic"], name="kb_mitigation_unique_pair"

@@ -377,6 +377,8 @@ class TacticMitigationInline(EntryPartInline, admin.TabularInline):
     model = Mitigation
     fk_name = "tactic"
     extra = 1
+    # The notes' translations are made on the side-by-side translation page.
+    fields = ("countermeasure", "note_en")
     autocomplete_fields = ("countermeasure",)
     verbose_name = gettext_lazy("countermeasure")
     verbose_name_plural = gettext_lazy("countermeasures")
@@ -386,6 +388,7 @@ class CountermeasureMitigationInline(EntryPartInline, admin.TabularInline):
     model = Mitigation
     fk_name = "countermeasure"
     extra = 1
+    fields = ("tactic", "note_en")
     autocomplete_fields = ("tactic",)
     verbose_name = gettext_lazy("tactic countered")
     verbose_name_plural = gettext_lazy("tactics countered")

@@ -12,6 +12,9 @@ from datetime import date
 from typing import cast
 
 from django.conf import settings
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kb.models import Countermeasure, Entry, Source, Tactic
 
@@ -58,12 +61,19 @@ class PageCitation:
     @property
     def apa(self) -> str:
         """APA 7th edition, web page with a retrieval date."""
-        site = settings.KB_SITE_NAME
-        return (
-            f"{site}. ({self.updated.year}, {self.updated:%B} {self.updated.day}). "
-            f"{self.title}. Retrieved {self.accessed:%B} {self.accessed.day}, "
-            f"{self.accessed.year}, from {self.url}"
-        )
+        # The date formats are translatable: APA in Spanish or French orders and words its
+        # dates differently ("2026, 23 de noviembre"), and month names follow the language.
+        # Translators: a date format (Django's date filter letters): Y year, F month name, j day.
+        updated = dateformat.format(self.updated, pgettext("APA date of a page's update", "Y, F j"))
+        # Translators: a date format (Django's date filter letters): F month name, j day, Y year.
+        accessed = dateformat.format(self.accessed, pgettext("APA retrieval date", "F j, Y"))
+        return _("%(site)s. (%(updated)s). %(title)s. Retrieved %(accessed)s, from %(url)s") % {
+            "site": settings.KB_SITE_NAME,
+            "updated": updated,
+            "title": self.title,
+            "accessed": accessed,
+            "url": self.url,
+        }
 
     @property
     def bibtex(self) -> str:
@@ -76,7 +86,7 @@ class PageCitation:
             ("howpublished", f"\\url{{{self.url}}}"),
             ("url", self.url),
             ("urldate", self.accessed.isoformat()),
-            ("note", f"Accessed {self.accessed.isoformat()}"),
+            ("note", _("Accessed %(date)s") % {"date": self.accessed.isoformat()}),
         ]
         body = ",\n".join(
             f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"

@@ -30,7 +30,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -256,11 +256,16 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
     if _rate_limited(request):
         form = SuggestionForm(initial=request.POST.dict())
-        refusal = _(
+        per_hour = settings.KB_SUGGESTIONS_PER_HOUR
+        refusal = ngettext(
+            "Your suggestion was not sent: %(count)d suggestion has already come from your "
+            "connection in the last hour, the most we take. Please keep a copy of your text "
+            "below and send it again in an hour.",
             "Your suggestion was not sent: %(count)d suggestions have already come from your "
             "connection in the last hour, the most we take. Please keep a copy of your text "
-            "below and send it again in an hour."
-        ) % {"count": settings.KB_SUGGESTIONS_PER_HOUR}
+            "below and send it again in an hour.",
+            per_hour,
+        ) % {"count": per_hour}
         response = _form_page(request, form, status=429, refusal=refusal)
         response["Retry-After"] = str(RATE_WINDOW_SECONDS)
         return response

@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.html import escape
@@ -98,7 +98,7 @@ def column_label(field: models.Field) -> str:
     found = translation_column(field.model, field.attname)
     if found is None or found[1] == SOURCE_LANGUAGE:
         return capfirst(str(field.verbose_name))
-    english = field.model._meta.get_field(column(found[0], SOURCE_LANGUAGE))
+    english = cast(models.Field, field.model._meta.get_field(column(found[0], SOURCE_LANGUAGE)))
     return f"{capfirst(str(english.verbose_name))} ({language_name(found[1])})"
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
+
 from kb.models import Countermeasure, Entry, Source, Tactic, apply_state, capture_state
 from kb.models.revisions import parts_of
 from kb.models.translations import (
@@ -68,7 +70,7 @@ def translated_from(state: dict[str, Any]) -> dict[str, str]:
     return dict(state["fields"].get(TRANSLATED_FROM) or {})
 
 
-def _in_order(part_model: type, rows: list[dict]) -> list[dict]:
+def _in_order(part_model: type[models.Model], rows: list[dict]) -> list[dict]:
     # As the part's relation reads its rows: by the model's ordering (position, then id),
     # or by id for a part that has none.
     if "position" in {field.name for field in part_model._meta.concrete_fields}:
@@ -94,7 +96,7 @@ def english_texts(model: type[Entry], state: dict[str, Any]) -> list[str]:
                     if attname in concrete and attname != "id"
                 }
             )
-            texts += part.english_texts()
+            texts += part.english_texts()  # type: ignore[attr-defined]
     return texts
 
 

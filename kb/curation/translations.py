@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils import timezone
@@ -111,7 +111,7 @@ def language_attributes(language: str) -> dict[str, str]:
 def field_label(model: type[models.Model] | models.Model, name: str, language: str) -> str:
     """The label of translated field ``name`` in ``language``: "Name (Español)"; the
     English column keeps its plain label ("Name")."""
-    return column_label(model._meta.get_field(column(name, language)))
+    return column_label(cast(models.Field, model._meta.get_field(column(name, language))))
 
 
 # --- the state of one language ----------------------------------------------------------
@@ -255,7 +255,7 @@ def english_when_translated(entry: Entry, language: str, now: dict) -> EnglishTh
         return None
     model = type(entry)
     moments = list(
-        model.history.filter(id=entry.pk)  # type: ignore[attr-defined]
+        model.history.filter(id=entry.pk)
         .order_by("-history_date")
         .values_list("history_id", "history_date")[:HISTORY_SEARCHED]
     )
@@ -273,7 +273,7 @@ def english_when_translated(entry: Entry, language: str, now: dict) -> EnglishTh
 def _english_as_of(model: type[Entry], history_id: int, moment: datetime) -> dict:
     """What a fingerprint reads of one historical record of an entry: its English, and
     that of the parts its translation covers as they were at ``moment``."""
-    record = model.history.get(history_id=history_id)  # type: ignore[attr-defined]
+    record = model.history.get(history_id=history_id)
     english = [column(name, SOURCE_LANGUAGE) for name in translated_names(model)]
     parts = parts_of(model)
     return {

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kb.lists.facets import ChoiceFacet, MembershipFacet, TermFacet
@@ -73,7 +74,9 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = TermField
 
-    def __init__(self, model: type[Vocabulary], field_name: str, label: str, **kwargs) -> None:
+    def __init__(
+        self, model: type[Vocabulary], field_name: str, label: str | Promise, **kwargs
+    ) -> None:
         super().__init__(
             field_name=field_name,
             label=label,
@@ -120,7 +123,7 @@ class SortFilter(django_filters.ChoiceFilter):
     searching; otherwise the first ordering is the default. Every ordering ends with a
     unique key, so ties always come out in the same order."""
 
-    def __init__(self, orderings: dict[str, tuple[str, tuple]]) -> None:
+    def __init__(self, orderings: dict[str, tuple[str | Promise, tuple]]) -> None:
         self.orderings = orderings
         super().__init__(
             label=gettext_lazy("Sort by"),

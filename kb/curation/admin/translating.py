@@ -29,6 +29,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
+from simple_history.admin import SimpleHistoryAdmin
 
 from kb.curation.states import TRANSLATED_PARTS, capture
 from kb.curation.translations import (
@@ -57,7 +58,6 @@ from kb.models import (
 )
 from kb.models.translations import (
     SOURCE_LANGUAGE,
-    Translatable,
     column,
     language_name,
     translated_columns,
@@ -172,7 +172,7 @@ class TranslationForm(forms.Form):
         current = getattr(obj, target) or ""
         if not english and not current:
             return Row(label, english, note=_("Nothing to translate: the English is empty."))
-        model_field = obj._meta.get_field(target)
+        model_field = cast(models.Field, obj._meta.get_field(target))
         form_field = model_field.formfield(required=False, disabled=read_only)
         assert form_field is not None
         form_field.label = field_label(obj, name, self.language)
@@ -245,7 +245,7 @@ TRANSLATION_STATUSES = "kb_translation_statuses"
 NOTHING_CHANGED = "kb_translation_unchanged"
 
 
-class TranslationAdminMixin(admin.ModelAdmin):
+class TranslationAdminMixin(SimpleHistoryAdmin):
     """The side-by-side translation page of each entry, and the change form's
     "Translations" box."""
 
@@ -264,7 +264,7 @@ class TranslationAdminMixin(admin.ModelAdmin):
         if object_id and request.method == "GET":
             # Read before a pending revision is rehearsed on the rows: the live translation.
             entry = self.get_object(request, unquote(object_id))
-            if isinstance(entry, Translatable):
+            if isinstance(entry, Entry):
                 setattr(request, TRANSLATION_STATUSES, translation_statuses(entry))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -286,11 +286,7 @@ class TranslationAdminMixin(admin.ModelAdmin):
         """The entry's English beside one language's translation. Saving a draft's saves
         it; a public entry's becomes its pending revision (or edits the one it has)."""
         entry = self.get_object(request, unquote(object_id))
-        if (
-            entry is None
-            or not isinstance(entry, Translatable)
-            or language not in translation_languages()
-        ):
+        if entry is None or not isinstance(entry, Entry) or language not in translation_languages():
             raise Http404(_("No such entry or language."))
         if not self.has_view_or_change_permission(request, entry):
             raise PermissionDenied
@@ -305,7 +301,7 @@ class TranslationAdminMixin(admin.ModelAdmin):
             return self._translate(request, entry, language, may_edit, statuses, status, revision)
 
         if revised(entry):
-            response = self.revise(request, entry, act)  # type: ignore[attr-defined]
+            response = self.revise(request, entry, act)
         else:
             with transaction.atomic():
                 response, saved = act()
@@ -361,8 +357,8 @@ class TranslationAdminMixin(admin.ModelAdmin):
                 default_note = in_site_language(
                     gettext_lazy("Translation into %(language)s")
                 ) % _named(language)
-                self.remember_form(request, note or default_note, "")  # type: ignore[attr-defined]
-                self.revision_saved(request)  # type: ignore[attr-defined]
+                self.remember_form(request, note or default_note, "")
+                self.revision_saved(request)
             return HttpResponseRedirect(request.path), True
 
         outdated_here = has_text(current, language) and (
@@ -389,7 +385,7 @@ class TranslationAdminMixin(admin.ModelAdmin):
             "revised": revised(entry),
             "revision": revision,
             "revision_url": (
-                reverse(self._admin_name("revision"), args=[entry.pk])  # type: ignore[attr-defined]
+                reverse(self._admin_name("revision"), args=[entry.pk])
                 if revision is not None
                 else ""
             ),
@@ -456,7 +452,9 @@ def overview_queryset(model: type[Entry]) -> models.QuerySet:
     ]
     return (
         model._default_manager.filter(status__in=OVERVIEW_STATUSES)
-        .only("public_id", "status", "published_at", "translated_from", *english, *title)
+        # translated_from is every entry's (kb.models.translations.Translatable); the
+        # stubs see only Entry here.
+        .only("public_id", "status", "published_at", "translated_from", *english, *title)  # type: ignore[misc]
         .annotate(**has_text_in)
         .prefetch_related(*prefetches)
         .order_by("public_id")
@@ -518,7 +516,7 @@ def overview_rows(models_shown: list[type[Entry]]) -> list[OverviewRow]:
                     OverviewRow(
                         found.title,
                         kind,
-                        entry.get_status_display(),  # type: ignore[attr-defined]
+                        entry.get_status_display(),
                         status,
                         f"admin:{meta.app_label}_{meta.model_name}",
                         entry.pk,

@@ -9,7 +9,6 @@ import json
 import textwrap
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from pypdf import PdfWriter
@@ -25,6 +24,7 @@ from kb.curation.evidence import (
     remove_text,
     verify_quote,
 )
+from kb.management.commands.seed import load_seed_fixture
 from kb.models import Citation, QuoteStatus, Source, SourceText, Status, TextFormat
 
 from ..factories import cite, make_countermeasure, make_source, make_tactic
@@ -51,7 +51,7 @@ def fbi_article() -> Source:
 
 
 def test_every_seed_quote_is_found_in_its_article_at_the_paragraph_the_seed_gives():
-    call_command("loaddata", settings.BASE_DIR / "fixtures" / "seed.json", verbosity=0)
+    load_seed_fixture()
     citations = list(Citation.objects.select_related("source"))
     assert len(citations) == 32
     for public_id in ("SR-0001", "SR-0002"):

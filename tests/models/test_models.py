@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from kb.management.commands.seed import load_seed_fixture
 from kb.models import (
     Citation,
     DatePrecision,
@@ -43,7 +43,7 @@ def test_public_id_of_a_deleted_entry_is_never_reused():
 
 
 def test_ids_loaded_from_a_fixture_are_reserved(tmp_path):
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+    load_seed_fixture()
     highest = max(int(t.public_id[3:]) for t in Tactic.objects.all())
     assert PublicIdCounter.objects.get(prefix="TT").last_number == highest
     assert make_tactic().public_id == f"TT-{highest + 1:04d}"

@@ -18,6 +18,8 @@ from kb.models.translations import translation_languages
 #: What makemessages must not read: the virtual environment, tests and tools, generated files.
 IGNORED = [".venv/*", "tests/*", "bench/*", "staticfiles/*", "var/*", "docs/*", "build/*"]
 STATISTICS = re.compile(r"(\d+) (translated|fuzzy|untranslated)")
+#: The line makemessages rewrites on every run, whether or not anything else changed.
+CREATION_DATE = re.compile(r'^"POT-Creation-Date: .*\n', re.MULTILINE)
 
 
 def catalog_statistics(po_file: Path) -> tuple[int, int, int]:
@@ -46,6 +48,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         languages = translation_languages()
         quiet = {"verbosity": 0}
+        catalogues = list(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/*.po"))
+        before = {po_file: po_file.read_text(encoding="utf-8") for po_file in catalogues}
         for domain in ("django", "djangojs"):
             call_command(
                 "makemessages",
@@ -56,6 +60,12 @@ class Command(BaseCommand):
                 no_obsolete=True,
                 **quiet,
             )
+        # A catalogue whose only change is its creation date is left as it was, so that
+        # running the check leaves an unchanged checkout unchanged.
+        for po_file, text in before.items():
+            now = po_file.read_text(encoding="utf-8")
+            if now != text and CREATION_DATE.sub("", now) == CREATION_DATE.sub("", text):
+                po_file.write_text(text, encoding="utf-8")
         incomplete = []
         for language in languages:
             for domain in ("django", "djangojs"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kb.models import Stage, Tactic
+from kb.models.translations import SOURCE_LANGUAGE, column
 
 from ..factories import make_term
 
@@ -45,7 +46,12 @@ def new_tactic_form(category, technology, source, countermeasure, stage=None, **
 
 
 def admin_form(tactic: Tactic, **extra) -> dict:
-    """The change form of ``tactic`` as it stands, with no new inline rows."""
+    """The change form of ``tactic`` as it stands, with no new inline rows; ``extra``
+    changes it, a translated field named plainly (``summary=``) being its English."""
+    extra = {
+        (column(name, SOURCE_LANGUAGE) if name in Tactic.TRANSLATED_FIELDS else name): value
+        for name, value in extra.items()
+    }
     return {
         "name_en": tactic.name,
         "slug": tactic.slug,

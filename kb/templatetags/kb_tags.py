@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from kb.markdown import render_markdown
+from kb.models import DatePrecision, Source
 from kb.models.translations import SOURCE_LANGUAGE, reading_language, shown_language
 
 register = template.Library()
@@ -24,6 +26,27 @@ def in_minutes(duration: timedelta | None) -> str:
     """A duration in whole minutes, for people: "15 minutes"."""
     minutes = max(1, round(duration.total_seconds() / 60)) if duration else 0
     return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+#: How a source's date reads, by how much of it is known: the page's language's named formats
+#: (kb/formats), the year alone when only the year is known.
+SOURCE_DATE_FORMATS: dict[str, str] = {
+    DatePrecision.YEAR: "Y",
+    DatePrecision.MONTH: "YEAR_MONTH_FORMAT",
+    DatePrecision.DAY: "DATE_FORMAT",
+}
+
+
+@register.filter
+def source_date(source: Source) -> str:
+    """A source's publication date for readers, with the month named in the page's language:
+    to the precision known, else the dateline as the source prints it, else "n.d.". The
+    same as ``Source.date_display`` (in English) gives the files and the API."""
+    if source.published_on:
+        return date_format(
+            source.published_on, SOURCE_DATE_FORMATS.get(source.date_precision, "DATE_FORMAT")
+        )
+    return source.dateline or pgettext("a source without a date", "n.d.")
 
 
 @register.filter

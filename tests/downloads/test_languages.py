@@ -168,6 +168,19 @@ def test_the_downloads_page_offers_the_files_of_its_language(reader, content):
     assert ">tactics.csv</a>" in english and 'href="/downloads/kb.json"' in english
 
 
+def test_the_downloads_page_says_when_the_files_were_built_in_its_language(reader, content):
+    built = content["edition"].generated_at
+    english = reader.get("/downloads/").text
+    assert f"built on {built:%-d %B %Y}, {built:%H:%M} UTC." in english
+    spanish = reader.get("/es/downloads/").text
+    assert f"{built.day} de {SPANISH_MONTHS[built.month - 1]} de {built.year}" in spanish
+
+
+SPANISH_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+).split()
+
+
 def test_one_stix_bundle_carries_every_published_translation(reader, content):
     english = reader.get("/downloads/kb.stix.json").getvalue()
     assert reader.get("/es/downloads/kb.stix.json").getvalue() == english

@@ -55,3 +55,17 @@ def test_source_links_to_its_original_and_archived_copy(reader):
 
 def test_draft_source_is_not_found(reader):
     assert reader.get(make_source(status=Status.DRAFT).get_absolute_url()).status_code == 404
+
+
+def test_a_sources_date_is_written_in_the_readers_language(reader):
+    source = make_source(
+        title="Report", published_on=datetime.date(2025, 11, 3), date_precision="month"
+    )
+    dated = make_source(title="Dated", published_on=datetime.date(2024, 2, 9), date_precision="day")
+    undated = make_source(title="Undated")
+    month, day, nothing = (s.get_absolute_url() for s in (source, dated, undated))
+    assert "November 2025" in reader.get(month).text
+    assert "noviembre de 2025" in reader.get("/es" + month).text
+    assert "9 février 2024" in reader.get("/fr" + day).text
+    assert "9 February 2024" in reader.get("/sources/").text
+    assert "n.d." in reader.get(nothing).text

@@ -2,6 +2,7 @@
 and sizes that are not whole numbers."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -26,7 +27,7 @@ class ApiPagination(PageNumberPagination):
         if not values:
             return self.page_size
         if len(values) > 1 or not _is_count(values[0]):
-            raise ValidationError({"page_size": ["Give one whole number from 1 to 100."]})
+            raise ValidationError({"page_size": [_("Give one whole number from 1 to 100.")]})
         return min(int(values[0]), self.max_page_size)
 
     def get_page_number(self, request, paginator) -> int:
@@ -34,7 +35,7 @@ class ApiPagination(PageNumberPagination):
         if not values:
             return 1
         if len(values) > 1 or not _is_count(values[0]):
-            raise NotFound("Invalid page: give one whole number from 1.")
+            raise NotFound(_("Invalid page: give one whole number from 1."))
         return int(values[0])
 
     def get_schema_operation_parameters(self, view) -> list[dict]:

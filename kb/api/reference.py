@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
 
 
@@ -38,17 +39,21 @@ class Operation:
 
 
 def _accepts(schema: dict) -> str:
+    """What a parameter accepts, for people: its values, or its type and bounds."""
     items = schema.get("items", schema)
     values = [value for value in items.get("enum", []) if value]
     kind = items.get("type", "string")
     if values:
         listed = ", ".join(str(value) for value in values)
-        return f"one or more of: {listed}" if schema.get("type") == "array" else f"one of: {listed}"
-    bounds = [f"at least {schema['minimum']}" if "minimum" in schema else "",
-              f"at most {schema['maximum']}" if "maximum" in schema else ""]  # fmt: skip
-    return " ".join(
-        [{"integer": "a whole number", "string": "text"}.get(kind, kind), *filter(None, bounds)]
-    )
+        if schema.get("type") == "array":
+            return _("one or more of: %(values)s") % {"values": listed}
+        return _("one of: %(values)s") % {"values": listed}
+    kinds = {"integer": _("a whole number"), "string": _("text")}
+    bounds = [
+        _("at least %(minimum)s") % {"minimum": schema["minimum"]} if "minimum" in schema else "",
+        _("at most %(maximum)s") % {"maximum": schema["maximum"]} if "maximum" in schema else "",
+    ]
+    return " ".join([kinds.get(kind, kind), *filter(None, bounds)])
 
 
 def operations() -> tuple[dict, list[Operation]]:

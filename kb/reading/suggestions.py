@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -209,15 +210,17 @@ def _tell_reviewers(request: HttpRequest, suggestion: Suggestion) -> None:
         reverse("admin:kb_suggestion_change", args=[suggestion.pk])
     )
     about = f" ({suggestion.about})" if suggestion.about else ""
-    notify_reviewers(
-        _("Suggestion from the field: %(kind)s%(about)s")
-        % {"kind": suggestion.get_kind_display().lower(), "about": about},
-        _(
-            "A reader has sent a suggestion: %(kind)s%(about)s.\n\n"
-            "Read it, then accept or dismiss it, in the admin:\n%(address)s\n"
+    # In the site's own language, not the reader's: the reviewers are the ones reading it.
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = suggestion.get_kind_display().lower()
+        notify_reviewers(
+            _("Suggestion from the field: %(kind)s%(about)s") % {"kind": kind, "about": about},
+            _(
+                "A reader has sent a suggestion: %(kind)s%(about)s.\n\n"
+                "Read it, then accept or dismiss it, in the admin:\n%(address)s\n"
+            )
+            % {"kind": kind, "about": about, "address": address},
         )
-        % {"kind": suggestion.get_kind_display().lower(), "about": about, "address": address},
-    )
 
 
 @csrf_exempt  # checked in the view, after the size check: see the module's docstring

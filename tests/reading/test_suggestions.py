@@ -162,6 +162,16 @@ def test_reviewers_are_emailed_without_the_message(
     assert "amina@ngo.example" not in body
 
 
+def test_reviewers_are_emailed_in_the_sites_language_whatever_the_readers(
+    reader, reviewer_on_mail, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.post("/es/suggest/", suggestion_form(), REMOTE_ADDR=FIELD_ADDRESS)
+    [message] = mail.outbox
+    assert message.subject.endswith("] Suggestion from the field: a new tactic")
+    assert message.body.startswith("A reader has sent a suggestion: a new tactic.")
+
+
 def test_a_suggestion_appears_on_no_public_page_feed_download_or_search(reader):
     visible = make_tactic("Visible lantern", summary="Lantern summary.")
     make_countermeasure("Lantern beacon", counters=[visible])

@@ -44,7 +44,7 @@ def test_pending_revision_goes_through_the_queue_and_the_diff_to_the_public_page
     expect(queue).to_contain_text("Awaiting review (1)")
     expect(queue).to_contain_text("Changes: Summary")
     queue.get_by_role("link", name=f"{tactic.public_id} {tactic.name}").click()
-    expect(reviewer.locator(".revision-diff ins")).to_contain_text("talent scouts")
+    expect(reviewer.locator(".revision-diff ins").first).to_contain_text("talent scouts")
     screenshot(reviewer, "admin-revision-diff")
     reviewer.get_by_role("button", name="Publish revision", exact=True).click()
     expect(reviewer.locator(".messagelist")).to_contain_text("Publish revision")

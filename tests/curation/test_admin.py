@@ -139,7 +139,7 @@ def test_change_form_links_to_the_entry_on_the_site(admin_client):
 def test_admin_adds_a_synonym_group_that_search_uses_at_once(admin_client, reader):
     make_tactic("Virtual currency payments")
     response = admin_client.post(
-        "/admin/kb/synonymgroup/add/", {"terms": "monero, virtual currency", "note": "coins"}
+        "/admin/kb/synonymgroup/add/", {"terms_en": "monero, virtual currency", "note": "coins"}
     )
     assert response.status_code == 302
     assert [t.name for t in reader.get("/tactics/?q=monero").context["entries"]] == [

@@ -405,7 +405,7 @@ def test_countermeasure_link_rows_link_a_draft_countermeasure_to_tactics(reviewe
         (4, "rejected", "tactic TT-0999 not found"),
     ]
     confirm(reviewer, previewed)
-    assert set(countermeasure.mitigations.values_list("tactic__name", "note")) == {
+    assert set(countermeasure.mitigations.values_list("tactic__name_en", "note_en")) == {
         ("Lure", "Warns people."),
         ("Other", "Also this."),
     }
@@ -486,7 +486,9 @@ def test_an_edited_download_loads_back_with_exactly_the_edited_cell(contributor,
     # entry (terms, indicators, citations and links included).
     (revision,) = Revision.objects.all()
     proposed, live = revision.proposed, revision.based_on
-    assert {k for k in live["fields"] if proposed["fields"][k] != live["fields"][k]} == {"summary"}
+    assert {k for k in live["fields"] if proposed["fields"][k] != live["fields"][k]} == {
+        "summary_en"
+    }
     assert proposed["fields"]["summary_en"] == "An edited summary."
     assert (proposed["terms"], proposed["parts"]) == (live["terms"], live["parts"])
 

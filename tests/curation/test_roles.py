@@ -30,7 +30,11 @@ def edit(tactic: Tactic, form: dict, **changes) -> dict:
         **inline_management("indicators", 0),
         **inline_management("citations", 0),
         **inline_management("mitigations", 0),
-        **changes,
+        # A translated field named plainly is its English column.
+        **{
+            (f"{name}_en" if name in Tactic.TRANSLATED_FIELDS else name): v
+            for name, v in changes.items()
+        },
     }
 
 

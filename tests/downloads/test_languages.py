@@ -10,6 +10,7 @@ import re
 import shutil
 
 import pytest
+from django.utils.translation import gettext, override
 from stix2validator import validate_string
 
 from kb.curation.workflow import propose_revision
@@ -255,7 +256,9 @@ def test_an_edition_built_before_the_translations_is_replaced(reader, content):
 
     assert document(reader.get("/downloads/kb.json"))["tactics"][0]["name"] == "Lantern signals"
     waiting = reader.get("/es/downloads/kb.json")
-    assert waiting.status_code == 503 and "being prepared" in waiting.text
+    with override("es"):
+        being_prepared = gettext("The downloads are being prepared")
+    assert waiting.status_code == 503 and being_prepared in waiting.text
     assert reader.get("/es/downloads/").status_code == 200
 
     rebuilt = build_downloads()

@@ -364,6 +364,10 @@ KB_SUGGESTION_MAX_BYTES = env_int("KB_SUGGESTION_MAX_BYTES", 64 * 1024)
 # How the knowledge base names itself in citations, feeds and page titles.
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Trafficking Technology Tactics Knowledge Base")
 
+# An address readers may write to the editors at, shown on the About page when set; the
+# suggestions form (/suggest/) is always there.
+KB_CONTACT_EMAIL = os.environ.get("KB_CONTACT_EMAIL", "").strip()
+
 # The site's public address, which absolute links start with where no request says which
 # host a reader used: the downloads, built outside any request. By default the first of
 # ALLOWED_HOSTS, over HTTPS when HTTPS is on.

@@ -96,6 +96,7 @@ class PageSitemap(InEveryLanguageSitemap):
             "kb:countermeasure-list",
             "kb:source-list",
             "kb:matrix",
+            "kb:about",
         ]
 
     def location(self, name: str) -> str:

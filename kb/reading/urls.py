@@ -12,7 +12,7 @@ from django.urls import path, register_converter
 from kb.downloads import views as downloads
 from kb.models import Countermeasure, Source, Tactic
 from kb.models.workflow import ENTRY_SLUG_PATTERN, PUBLIC_ID_PATTERN
-from kb.reading import suggestions, views
+from kb.reading import about, suggestions, views
 from kb.reading.feeds import CategoryTacticsFeed, LatestTacticsFeed
 
 
@@ -91,6 +91,7 @@ urlpatterns = [
     path("downloads/kb.json", downloads.download_json, name="download-json"),
     path("downloads/<slug:name>.csv", downloads.download_csv, name="download-csv"),
     path("downloads/kb.stix.json", downloads.download_stix, name="download-stix"),
+    path("about/", about.about, name="about"),
     path("suggest/", suggestions.suggest, name="suggest"),
     path("suggest/thanks/", suggestions.suggest_thanks, name="suggest-thanks"),
     path("feeds/tactics/", LatestTacticsFeed(), name="feed"),

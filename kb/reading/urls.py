@@ -12,6 +12,7 @@ from django.urls import path, register_converter
 from kb.downloads import views as downloads
 from kb.models import Countermeasure, Source, Tactic
 from kb.models.workflow import ENTRY_SLUG_PATTERN, PUBLIC_ID_PATTERN
+from kb.offline import views as offline
 from kb.reading import about, suggestions, views
 from kb.reading.feeds import CategoryTacticsFeed, LatestTacticsFeed
 
@@ -92,6 +93,8 @@ urlpatterns = [
     path("downloads/<slug:name>.csv", downloads.download_csv, name="download-csv"),
     path("downloads/kb.stix.json", downloads.download_stix, name="download-stix"),
     path("about/", about.about, name="about"),
+    path("offline/search/", offline.offline_search, name="offline-search"),
+    path("offline/search-index.js", offline.offline_search_index, name="offline-search-index"),
     path("suggest/", suggestions.suggest, name="suggest"),
     path("suggest/thanks/", suggestions.suggest_thanks, name="suggest-thanks"),
     path("feeds/tactics/", LatestTacticsFeed(), name="feed"),

@@ -54,6 +54,8 @@ OTHER_PAGES = {
     # The matrix filters by vocabulary only (kb.reading.views.matrix).
     "kb:matrix": (_names(lists.TACTICS.parameters) - {"q", "exact", "sort"}) | {"by"},
     "kb:handout": frozenset({"ids"}),
+    # Read in the browser (static/kb/offline-search.js), not by the view.
+    "kb:offline-search": frozenset({"q"}),
     # The entry a suggestion is about, from the link on its page (kb.reading.suggestions).
     "kb:suggest": frozenset({"about"}),
     # Django's sitemap view pages a part with ?p=.

@@ -94,6 +94,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The embeddable cards (/embed/TT-0001/, docs/sharing.md) are the only pages other sites may
+# frame: course platforms, slides and wikis show them. These are the frame-ancestors their
+# policy allows, comma-separated (e.g. "https://moodle.example.org,https://lms.example.net");
+# by default any page served over HTTPS or HTTP.
+KB_EMBED_FRAME_ANCESTORS = env_list("KB_EMBED_FRAME_ANCESTORS", ["https:", "http:"])
 # No page needs a device feature or powerful API; deny each of them to every origin.
 PERMISSIONS_POLICY = [
     "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",

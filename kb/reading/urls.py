@@ -13,7 +13,7 @@ from kb.downloads import views as downloads
 from kb.models import Countermeasure, Source, Tactic
 from kb.models.workflow import ENTRY_SLUG_PATTERN, PUBLIC_ID_PATTERN
 from kb.offline import views as offline
-from kb.reading import about, suggestions, views
+from kb.reading import about, embeds, suggestions, views
 from kb.reading.feeds import CategoryTacticsFeed, LatestTacticsFeed
 
 
@@ -97,6 +97,12 @@ urlpatterns = [
     path("offline/search-index.js", offline.offline_search_index, name="offline-search-index"),
     path("suggest/", suggestions.suggest, name="suggest"),
     path("suggest/thanks/", suggestions.suggest_thanks, name="suggest-thanks"),
+    path("embed/<public_id:public_id>/", embeds.embed, name="embed"),
+    path(
+        "embed/<public_id:public_id>/v<version:number>/",
+        embeds.embed_version,
+        name="embed-version",
+    ),
     path("feeds/tactics/", LatestTacticsFeed(), name="feed"),
     path("feeds/tactics/<slug:slug>/", CategoryTacticsFeed(), name="category-feed"),
 ]

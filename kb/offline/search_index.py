@@ -16,6 +16,7 @@ keywords (permanent ID and vocabulary), then the description and quotes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from django.db.models import Q
 from django.urls import reverse
@@ -48,12 +49,14 @@ def _distinct_words(text: str, language: str) -> str:
 
 def _document(document: SearchDocument, home: str, language: str) -> dict:
     entry = document.entry
+    with translation.override(language):
+        address = entry.get_absolute_url()
     return {
         "kind": document.kind,
         "id": entry.public_id,
         # Relative to the language's home page, so that the same index serves the site
         # (/es/ + path) and the static copy (its home's folder + path + index.html).
-        "path": entry.get_absolute_url().removeprefix(home),
+        "path": address.removeprefix(home),
         "title": document.title,
         "summary": Truncator(document.summary).words(SUMMARY_WORDS),
         "words": [
@@ -63,10 +66,19 @@ def _document(document: SearchDocument, home: str, language: str) -> dict:
     }
 
 
-def search_index(language: str) -> dict:
-    """The offline search index of ``language``: the content version it holds, every
-    published entry's search document in it, the language's left-out words (stopwords) and
-    the names of the kinds of entry."""
+def _head(language: str) -> dict:
+    with translation.override(language):
+        return {
+            "language": language,
+            "version": version_label(current_content_version().changed_at),
+            "home": reverse("kb:home"),
+            "fields": [{"name": name, "weight": weight} for name, weight in FIELDS],
+            "kinds": {kind.value: str(kind.label) for kind in DocumentKind},
+            "stopwords": sorted(stopwords(language)),
+        }
+
+
+def _documents(language: str, home: str) -> Iterator[dict]:
     published = (
         Q(tactic__status=Status.PUBLISHED)
         | Q(countermeasure__status=Status.PUBLISHED)
@@ -77,22 +89,32 @@ def search_index(language: str) -> dict:
         .select_related("tactic", "countermeasure", "source")
         .order_by("kind", "pk")
     )
-    with translation.override(language):
-        home = reverse("kb:home")
-        return {
-            "language": language,
-            "version": version_label(current_content_version().changed_at),
-            "fields": [{"name": name, "weight": weight} for name, weight in FIELDS],
-            "kinds": {kind.value: str(kind.label) for kind in DocumentKind},
-            "stopwords": sorted(stopwords(language)),
-            "documents": [
-                _document(document, home, language)
-                for document in documents.iterator(chunk_size=CHUNK_SIZE)
-            ],
-        }
+    for document in documents.iterator(chunk_size=CHUNK_SIZE):
+        yield _document(document, home, language)
+
+
+def search_index(language: str) -> dict:
+    """The offline search index of ``language``: the content version it holds, every
+    published entry's search document in it, the language's left-out words (stopwords) and
+    the names of the kinds of entry."""
+    head = _head(language)
+    return {**head, "documents": list(_documents(language, head["home"]))}
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def search_index_chunks(language: str) -> Iterator[str]:
+    """``search_index(language)`` as a JavaScript file that sets ``window.kbSearchIndex``,
+    a document at a time (so that writing it takes the memory of one document)."""
+    head = _head(language)
+    yield f'window.{GLOBAL_NAME} = {_json(head)[:-1]},"documents":['
+    for position, document in enumerate(_documents(language, head["home"])):
+        yield ("," if position else "") + _json(document)
+    yield "]};\n"
 
 
 def search_index_script(language: str) -> str:
-    """``search_index(language)`` as a JavaScript file that sets ``window.kbSearchIndex``."""
-    data = json.dumps(search_index(language), ensure_ascii=False, separators=(",", ":"))
-    return f"window.{GLOBAL_NAME} = {data};\n"
+    """The whole of ``search_index_chunks(language)``."""
+    return "".join(search_index_chunks(language))

@@ -11,6 +11,7 @@
 
 (() => {
   const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many));
   const interpolate = window.interpolate || ((format, values) =>
     format.replace(/%\((\w+)\)s/g, (_, name) => values[name]));
   const MAX_RESULTS = 50;
@@ -138,7 +139,8 @@
     }
     const count = outcome.rows.length;
     status.append(paragraph(count
-      ? interpolate(gettext("%(count)s results for “%(query)s”."), { count, query: text }, true)
+      ? interpolate(ngettext("%(count)s result for “%(query)s”.",
+        "%(count)s results for “%(query)s”.", count), { count, query: text }, true)
       : interpolate(gettext("No results for “%(query)s”."), { query: text }, true)));
     const home = root.dataset.home;
     for (const { document: entry } of outcome.rows.slice(0, MAX_RESULTS)) {

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run serve test chromium wrk gettext lint typecheck format migrations-check messages-check bench bench-database bench-search bench-downloads bench-curation soak clean
+.PHONY: install run serve test chromium wrk previews-fonts gettext lint typecheck format migrations-check messages-check bench bench-database bench-search bench-downloads bench-curation soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,16 @@ serve: install
 # Lint, types, migrations check, then the whole suite on the database DATABASE_URL names
 # (SQLite when unset).
 test: export DEBUG ?= 1
-test: install lint typecheck migrations-check messages-check chromium wrk
+test: install lint typecheck migrations-check messages-check chromium wrk previews-fonts
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser).
 chromium:
 	@[ -x /usr/bin/chromium ] || apt-get install -y chromium || sudo apt-get install -y chromium
+
+# Link preview pictures (kb/reading/previews.py): DejaVu Sans, and FriBiDi for Arabic text.
+previews-fonts:
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && ldconfig -p | grep -q libfribidi.so.0 || apt-get install -y fonts-dejavu-core libfribidi0 || sudo apt-get install -y fonts-dejavu-core libfribidi0
 
 # The load benchmark's tool, whose script has tests of its own (tests/bench/test_wrk.py).
 wrk:

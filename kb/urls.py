@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
+from kb.reading.oembed import oembed
 from kb.reading.sitemaps import SITEMAPS
 from kb.reading.views import robots_txt
 
@@ -36,4 +37,6 @@ urlpatterns += [
     ),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-part"),
     path("robots.txt", robots_txt, name="robots"),
+    # Unprefixed like the API: the card's language comes from the address it is asked about.
+    path("oembed", oembed, name="oembed"),
 ]

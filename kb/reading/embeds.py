@@ -18,7 +18,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from kb.models import Countermeasure, Entry, PublishedVersion, Tactic, canonical_public_id
@@ -32,6 +33,9 @@ EMBEDDABLE: dict[str, type[Tactic] | type[Countermeasure]] = {
     Countermeasure.PUBLIC_ID_PREFIX: Countermeasure,
 }
 KINDS = {Tactic: gettext_lazy("Tactic"), Countermeasure: gettext_lazy("Countermeasure")}
+#: The size of the card's frame in the embed code and in oEmbed answers (narrower when a
+#: consumer asks): room for a name, a summary and a few red flags; longer cards scroll.
+CARD_WIDTH, CARD_HEIGHT = 480, 420
 ITEMS_TITLES = {
     Tactic: gettext_lazy("Red flags"),
     Countermeasure: gettext_lazy("Tactics it counters"),
@@ -73,6 +77,17 @@ class Card:
     @property
     def summary(self) -> str:
         return self.shown.summary
+
+    @property
+    def title(self) -> str:
+        """The card's name for people: "GPS tracking (TT-0003)", with its version if any."""
+        if self.version is None:
+            return f"{self.name} ({self.entry.public_id})"
+        return gettext("%(name)s (%(public_id)s), version %(number)s") % {
+            "name": self.name,
+            "public_id": self.entry.public_id,
+            "number": self.version.number,
+        }
 
     @property
     def page_path(self) -> str:
@@ -123,12 +138,14 @@ def version_card(entry: Tactic | Countermeasure, version: PublishedVersion) -> C
     )
 
 
-def embeddable_entry(public_id: str) -> Tactic | Countermeasure | None:
-    """The public tactic or countermeasure that ``public_id`` names in any spelling
-    (``TT-0001``, ``tt-1``), or None. Drafts and entries in review have no card; retired and
-    withdrawn ones keep theirs, as they keep their pages, saying so."""
+def embeddable_entry(
+    public_id: str, model: type[Tactic] | type[Countermeasure] | None = None
+) -> Tactic | Countermeasure | None:
+    """The public tactic or countermeasure (of ``model``, if given) that ``public_id`` names
+    in any spelling (``TT-0001``, ``tt-1``), or None. Drafts and entries in review have no
+    card; retired and withdrawn ones keep theirs, as they keep their pages, saying so."""
     parsed = parse_public_id(public_id)
-    model = EMBEDDABLE.get(parsed[0]) if parsed else None
+    model = model or (EMBEDDABLE.get(parsed[0]) if parsed else None)
     if model is None:
         return None
     canonical = canonical_public_id(public_id, model.PUBLIC_ID_PREFIX)
@@ -137,6 +154,18 @@ def embeddable_entry(public_id: str) -> Tactic | Countermeasure | None:
 
 def published_version(entry: Entry, number: int) -> PublishedVersion | None:
     return entry.versions.filter(number=number).first()
+
+
+def iframe_html(src: str, title: str, width: int, height: int) -> str:
+    """The code that shows the card at ``src`` in another page: a lazily loaded frame of the
+    given size, named for screen readers."""
+    return format_html(
+        '<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy"></iframe>',
+        src,
+        title,
+        width,
+        height,
+    )
 
 
 def frameable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

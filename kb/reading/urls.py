@@ -13,7 +13,7 @@ from kb.downloads import views as downloads
 from kb.models import Countermeasure, Source, Tactic
 from kb.models.workflow import ENTRY_SLUG_PATTERN, PUBLIC_ID_PATTERN
 from kb.offline import views as offline
-from kb.reading import about, embeds, suggestions, views
+from kb.reading import about, embeds, previews, suggestions, views
 from kb.reading.feeds import CategoryTacticsFeed, LatestTacticsFeed
 
 
@@ -73,6 +73,19 @@ def entry_routes(prefix: str, model: type, detail, name: str) -> list:
         path(
             f"{prefix}/<entry_slug:slug>/", views.entry_by_slug, model_args, name=f"{name}-by-slug"
         ),
+        # Its link preview picture, and smaller copies (kb/reading/previews.py).
+        path(
+            f"{prefix}/<public_id:public_id>/preview.png",
+            previews.entry_image,
+            model_args,
+            name=f"{name}-preview",
+        ),
+        path(
+            f"{prefix}/<public_id:public_id>/preview-<int:width>.png",
+            previews.entry_image,
+            model_args,
+            name=f"{name}-preview-sized",
+        ),
     ]
 
 
@@ -97,6 +110,8 @@ urlpatterns = [
     path("offline/search-index.js", offline.offline_search_index, name="offline-search-index"),
     path("suggest/", suggestions.suggest, name="suggest"),
     path("suggest/thanks/", suggestions.suggest_thanks, name="suggest-thanks"),
+    path("preview.png", previews.site_image, name="site-preview"),
+    path("preview-<int:width>.png", previews.site_image, name="site-preview-sized"),
     path("embed/<public_id:public_id>/", embeds.embed, name="embed"),
     path(
         "embed/<public_id:public_id>/v<version:number>/",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -198,20 +199,30 @@ def entry_version(
 
 def entry_by_slug(request: HttpRequest, slug: str, model: type[Entry]) -> HttpResponse:
     """``/tactics/<slug>/`` and the like: any slug an entry has ever had leads to it."""
-    visible = model.objects.visible_to(request.user)
+    entry = entry_with_slug(model, slug, request.user)
+    if entry is None:
+        raise Http404("No such entry.")
+    return redirect(entry, permanent=True)
+
+
+def entry_with_slug(
+    model: type[Entry], slug: str, user: User | AnonymousUser | None = None
+) -> Entry | None:
+    """The entry of ``model`` that ``user`` (a reader by default) may open whose slug is, or
+    once was, ``slug``."""
+    user = user or AnonymousUser()
+    visible = model.objects.visible_to(user)
     entry = visible.filter(slug=slug).first()
     if entry is None:
         # Only the history of entries this reader may open and, for readers, the slugs
         # they were public under: a draft's slug must neither take over a published
         # entry's old one nor be confirmed to readers as the draft's.
         former = model.history.filter(slug=slug, id__in=visible.values("pk"))
-        if not may_preview(request.user, model):
+        if not may_preview(user, model):
             former = former.filter(status__in=PUBLIC_STATUSES)
         record = former.order_by("-history_date").first()
         entry = visible.filter(pk=record.id).first() if record else None
-    if entry is None:
-        raise Http404("No such entry.")
-    return redirect(entry, permanent=True)
+    return entry
 
 
 WHATS_NEW_LENGTH = 50

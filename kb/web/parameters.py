@@ -58,6 +58,8 @@ OTHER_PAGES = {
     "kb:offline-search": frozenset({"q"}),
     # The entry a suggestion is about, from the link on its page (kb.reading.suggestions).
     "kb:suggest": frozenset({"about"}),
+    # The address a card is asked for, and the consumer's limits (kb.reading.oembed).
+    "oembed": frozenset({"url", "format", "maxwidth", "maxheight"}),
     # Django's sitemap view pages a part with ?p=.
     "sitemap-part": frozenset({"p"}),
     "api:schema": API_FORMAT | {"lang"},

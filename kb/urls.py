@@ -10,6 +10,7 @@ from django.views.i18n import JavaScriptCatalog
 from kb.reading.oembed import oembed
 from kb.reading.sitemaps import SITEMAPS
 from kb.reading.views import robots_txt
+from kb.worker.views import service_worker
 
 handler500 = "kb.web.health.server_error"
 
@@ -39,4 +40,6 @@ urlpatterns += [
     path("robots.txt", robots_txt, name="robots"),
     # Unprefixed like the API: the card's language comes from the address it is asked about.
     path("oembed", oembed, name="oembed"),
+    # At the root, so that it may look after every page in every language (kb.worker).
+    path("service-worker.js", service_worker, name="service-worker"),
 ]

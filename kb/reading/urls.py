@@ -15,6 +15,7 @@ from kb.models.workflow import ENTRY_SLUG_PATTERN, PUBLIC_ID_PATTERN
 from kb.offline import views as offline
 from kb.reading import about, embeds, previews, suggestions, views
 from kb.reading.feeds import CategoryTacticsFeed, LatestTacticsFeed
+from kb.worker import urls as worker
 
 
 class PublicIdConverter:
@@ -120,4 +121,5 @@ urlpatterns = [
     ),
     path("feeds/tactics/", LatestTacticsFeed(), name="feed"),
     path("feeds/tactics/<slug:slug>/", CategoryTacticsFeed(), name="category-feed"),
+    *worker.urlpatterns,
 ]

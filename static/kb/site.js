@@ -70,3 +70,19 @@ document.addEventListener("DOMContentLoaded", () => {
     return;
   }
 });
+
+// Every page the reader opens stays readable offline, and the whole knowledge base can be
+// saved (/offline/): the service worker at the site's root (kb/worker/, docs/offline.md),
+// registered once the page has loaded so that it never slows the page down. It is told of
+// this page, which it did not see arrive on a first visit.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", async () => {
+    try {
+      await navigator.serviceWorker.register("/service-worker.js");
+      const registration = await navigator.serviceWorker.ready;
+      registration.active.postMessage({ kb: "visit", language: document.documentElement.lang, url: location.href });
+    } catch {
+      // Without a worker every page works as before, online.
+    }
+  });
+}

@@ -19,31 +19,13 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
-from kb.models import ContentVersion, Countermeasure, Source, Tactic
+from kb.models import ContentVersion
+from kb.offline.pages import published_pages
 
 WORKER_SOURCE = Path(__file__).with_name("service_worker.js")
 
 # Every page needs these (base.html), and the offline page its own script.
-STATIC_FILES = ("kb/site.css", "kb/site.js", "kb/offline.js")
-
-
-def published_addresses(language: str) -> list[str]:
-    """The address of every published page in ``language``."""
-    with translation.override(language):
-        pages = [
-            reverse(name)
-            for name in (
-                "kb:home",
-                "kb:tactic-list",
-                "kb:countermeasure-list",
-                "kb:source-list",
-                "kb:matrix",
-            )
-        ]
-        for model in (Tactic, Countermeasure, Source):
-            entries = model.objects.published().order_by("pk").only("public_id", "slug")
-            pages += [entry.get_absolute_url() for entry in entries]
-    return pages
+STATIC_FILES = ("kb/site.css", "kb/site.js", "kb/offline.js", "kb/offline-search.js")
 
 
 def language_shell(language: str) -> dict[str, str]:
@@ -56,6 +38,8 @@ def language_shell(language: str) -> dict[str, str]:
             "search": reverse("kb:search"),
             "catalog": reverse("javascript-catalog"),
             "manifest": reverse("kb:offline-manifest"),
+            "offline_search": reverse("kb:offline-search"),
+            "search_index": reverse("kb:offline-search-index"),
         }
 
 
@@ -98,7 +82,7 @@ def build_manifest(language: str, version: ContentVersion) -> dict[str, Any]:
     return {
         "language": language,
         "edition": edition(version),
-        "pages": published_addresses(language),
-        "files": [shell["offline"], shell["catalog"]],
-        "search": None,
+        "pages": published_pages(language),
+        "files": [shell["offline"], shell["catalog"], shell["search_index"]],
+        "search": shell["offline_search"],
     }

@@ -13,7 +13,7 @@ from kb.downloads import views as downloads
 from kb.models import Countermeasure, Source, Tactic
 from kb.models.workflow import ENTRY_SLUG_PATTERN, PUBLIC_ID_PATTERN
 from kb.offline import views as offline
-from kb.reading import about, embeds, previews, suggestions, views
+from kb.reading import about, embeds, handouts, previews, suggestions, views
 from kb.reading.feeds import CategoryTacticsFeed, LatestTacticsFeed
 from kb.worker import urls as worker
 
@@ -100,8 +100,9 @@ urlpatterns = [
     path("sources/", views.source_list, name="source-list"),
     *entry_routes("sources", Source, views.source_detail, "source"),
     path("whats-new/", views.whats_new, name="whats-new"),
-    path("handout/", views.handout, name="handout"),
+    path("handout/", handouts.handout, name="handout"),
     path("matrix/", views.matrix, name="matrix"),
+    path("matrix/poster/", handouts.matrix_poster, name="matrix-poster"),
     path("downloads/", downloads.downloads, name="downloads"),
     path("downloads/kb.json", downloads.download_json, name="download-json"),
     path("downloads/<slug:name>.csv", downloads.download_csv, name="download-csv"),
@@ -122,4 +123,6 @@ urlpatterns = [
     path("feeds/tactics/", LatestTacticsFeed(), name="feed"),
     path("feeds/tactics/<slug:slug>/", CategoryTacticsFeed(), name="category-feed"),
     *worker.urlpatterns,
+    # Short permanent links (/TT-0001/, any kind of entry): printed on handouts and posters.
+    path("<public_id:public_id>/", handouts.short_link, name="short-link"),
 ]

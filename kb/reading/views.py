@@ -261,33 +261,6 @@ def countermeasure_detail(
     )
 
 
-MAX_HANDOUT = 50
-
-
-def handout(request: HttpRequest) -> HttpResponse:
-    """Chosen tactics on one printable page, in the order given: ``?ids=TT-0001,TT-0004``.
-    IDs that name no published tactic are listed, not fatal."""
-    requested = [part.strip() for part in request.GET.get("ids", "").split(",") if part.strip()]
-    wanted = {part: canonical_public_id(part, Tactic.PUBLIC_ID_PREFIX) for part in requested}
-    found = {
-        tactic.public_id: tactic
-        for tactic in Tactic.objects.published()
-        .for_page()
-        .filter(public_id__in=[c for c in wanted.values() if c][:MAX_HANDOUT])
-    }
-    tactics = [found[c] for c in dict.fromkeys(wanted.values()) if c in found]
-    return render(
-        request,
-        "kb/handout.html",
-        {
-            "tactics": tactics,
-            "missing": [part for part, canonical in wanted.items() if canonical not in found],
-            "too_many": len(wanted) > MAX_HANDOUT,
-            "max_handout": MAX_HANDOUT,
-        },
-    )
-
-
 MATRIX_COLUMNS = {
     "stage": gettext_lazy("Stages of the trafficking process"),
     "category": gettext_lazy("Categories"),

@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 
 from kb import lists
 from kb.lists.filters import KnowledgeBaseFilterSet
+from kb.reading.handouts import HANDOUT_PARAMETERS
 
 EXEMPT_PREFIXES = ("/admin/", "/static/")
 PAGE = "page"
@@ -53,7 +54,7 @@ LIST_PAGES = {
 OTHER_PAGES = {
     # The matrix filters by vocabulary only (kb.reading.views.matrix).
     "kb:matrix": (_names(lists.TACTICS.parameters) - {"q", "exact", "sort"}) | {"by"},
-    "kb:handout": frozenset({"ids"}),
+    "kb:handout": HANDOUT_PARAMETERS,
     # Read in the browser (static/kb/offline-search.js), not by the view.
     "kb:offline-search": frozenset({"q"}),
     # The entry a suggestion is about, from the link on its page (kb.reading.suggestions).

@@ -1,4 +1,5 @@
-"""Handouts, the matrix, Atom feeds, sitemap.xml and robots.txt."""
+"""The tactic list's handout link, the matrix, Atom feeds, sitemap.xml and robots.txt
+(handouts themselves: test_handouts.py)."""
 
 import xml.etree.ElementTree as ET
 
@@ -6,7 +7,7 @@ import pytest
 
 from kb.models import Category, Stage, Status, Technology
 
-from ..factories import cite, make_countermeasure, make_source, make_tactic, make_term
+from ..factories import make_countermeasure, make_source, make_tactic, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -23,40 +24,6 @@ def unpublished():
         make_countermeasure(f"Leaked {status} countermeasure", status=status, counters=[tactic])
         make_source(title=f"Leaked {status} source", status=status)
     return category
-
-
-# --- handout -----------------------------------------------------------------------------
-
-
-def test_handout_keeps_the_given_order_with_countermeasures_and_references(reader):
-    first, second = make_tactic("First"), make_tactic("Second")
-    make_countermeasure("Seize servers", counters=[second])
-    cite(second, make_source(title="The report"), "A quote from it")
-    response = reader.get("/handout/", {"ids": f"{second.public_id},{first.public_id}"})
-    assert [t.name for t in response.context["tactics"]] == ["Second", "First"]
-    assert "Seize servers" in response.text and "A quote from it" in response.text
-
-
-def test_handout_reports_unknown_and_unpublished_ids(reader, unpublished):
-    shown = make_tactic("Shown")
-    response = reader.get(
-        "/handout/", {"ids": f"{shown.public_id.lower()},TT-9999,nonsense,TT-0001"}
-    )
-    assert [t.name for t in response.context["tactics"]] == ["Shown"]
-    assert response.context["missing"] == ["TT-9999", "nonsense", "TT-0001"]
-    assert "Leaked" not in response.text
-
-
-def test_handout_ids_do_not_collide_between_tactics(reader):
-    first, second = make_tactic("First"), make_tactic("Second")
-    for tactic in (first, second):
-        cite(tactic, make_source(), "Quote")
-    text = reader.get("/handout/", {"ids": f"{first.public_id},{second.public_id}"}).text
-    assert 'id="tt-0001-references"' in text and 'id="tt-0002-references"' in text
-
-
-def test_handout_without_ids_explains_itself(reader):
-    assert "Build a handout" in reader.get("/handout/").text
 
 
 def test_tactic_list_offers_a_handout_of_its_results(reader):

@@ -265,3 +265,9 @@ def test_tactic_pages_lists_and_search_offer_add_to_handout(reader):
 def test_every_page_has_the_handout_tray_and_its_script(reader):
     text = reader.get("/").text
     assert "data-handout-tray hidden" in text and "kb/handout.js" in text
+
+
+def test_a_printed_handout_and_poster_state_the_content_licence(reader):
+    tactic = make_tactic("Lantern")
+    for url in (f"/handout/?ids={tactic.public_id}", "/matrix/poster/"):
+        assert 'rel="license"' in reader.get(url).text, url

@@ -131,6 +131,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Country names in every language, for the "Get help" page (kb.models.help).
+    "django_countries",
     "kb",
 ]
 

@@ -101,3 +101,17 @@ def complete(entry: Tactic | Countermeasure) -> Tactic | Countermeasure:
         Mitigation.objects.create(countermeasure=entry, tactic=make_tactic(), note="How.")
     cite(entry, make_source(), "A quote.")
     return entry
+
+
+def make_help_organisation(name: str | None = None, status: str = Status.DRAFT, **fields):
+    """A help organisation (the "Get help" page), a draft unless ``status`` says otherwise,
+    citing a published source with a quote unless ``source`` is given."""
+    from kb.models import HelpOrganisation
+
+    fields.setdefault("what_they_do", "What they do.")
+    if "source" not in fields:
+        fields["source"] = make_source()
+        fields.setdefault("quote", "A quote.")
+    return HelpOrganisation.objects.create(
+        name=name or _unique("Organisation"), status=status, **fields
+    )

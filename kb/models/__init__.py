@@ -6,8 +6,9 @@ from .content import (
     content_version_changed,
     current_content_version,
 )
-from .countermeasures import Countermeasure, Mitigation, ResponseKind
+from .countermeasures import Countermeasure, Mitigation, ResponseKind, WhoActs, by_who_acts
 from .evidence import LinkCheck, LinkKind, QuoteStatus, SourceText, TextFormat, split_paragraphs
+from .help import HelpOrganisation
 from .revisions import (
     ReviewComment,
     Revision,
@@ -30,6 +31,7 @@ from .tactics import Indicator, Tactic
 from .versions import PublishedVersion, record_version
 from .vocabularies import (
     Actor,
+    ActorGroup,
     Category,
     Platform,
     Stage,
@@ -55,6 +57,7 @@ __all__ = [
     "PUBLIC_STATUSES",
     "TRANSITIONS",
     "Actor",
+    "ActorGroup",
     "Category",
     "Citation",
     "ContentVersion",
@@ -62,6 +65,7 @@ __all__ = [
     "DatePrecision",
     "DocumentKind",
     "Entry",
+    "HelpOrganisation",
     "Indicator",
     "LinkCheck",
     "LinkKind",
@@ -95,8 +99,10 @@ __all__ = [
     "Transition",
     "UnstemmedIndexRow",
     "Vocabulary",
+    "WhoActs",
     "WorkflowError",
     "apply_state",
+    "by_who_acts",
     "canonical_public_id",
     "capture_state",
     "content_changed",

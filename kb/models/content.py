@@ -85,6 +85,7 @@ def watch_content() -> None:
     can see (connected once, by kb.apps). Fixture loading (``raw``) and bulk operations
     (``kb.bulk.operation()``) are left to their callers, which raise it once at the end."""
     from .countermeasures import Countermeasure, Mitigation
+    from .help import HelpOrganisation
     from .search import SynonymGroup
     from .sources import Citation, Source
     from .tactics import Indicator, Tactic
@@ -93,7 +94,7 @@ def watch_content() -> None:
 
     for model in (
         Tactic, Countermeasure, Source, Indicator, Citation, Mitigation, PublishedVersion,
-        Category, Technology, Platform, Stage, TargetGroup, Actor, SynonymGroup,
+        Category, Technology, Platform, Stage, TargetGroup, Actor, SynonymGroup, HelpOrganisation,
     ):  # fmt: skip
         post_save.connect(_content_saved_or_deleted, sender=model, dispatch_uid=f"kb-save-{model}")
         post_delete.connect(_content_saved_or_deleted, sender=model, dispatch_uid=f"kb-del-{model}")

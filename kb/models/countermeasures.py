@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
@@ -17,6 +19,7 @@ from .translations import (
     column,
     in_reading_language,
 )
+from .vocabularies import ActorGroup
 from .workflow import Entry, EntryQuerySet
 
 if TYPE_CHECKING:
@@ -157,3 +160,74 @@ class Mitigation(models.Model):
     def english_texts(self) -> list[str]:
         """What a translation of this note translates."""
         return [getattr(self, column("note", SOURCE_LANGUAGE))]
+
+
+#: What each group of a tactic page is headed with, and what it says when nothing is
+#: recorded for it (the groups always shown: the first three).
+WHO_ACTS_HEADINGS = {
+    ActorGroup.PEOPLE: gettext_lazy("What NGO staff, families and individuals can do"),
+    ActorGroup.COMPANIES: gettext_lazy("What platforms and financial institutions do"),
+    ActorGroup.LAW_ENFORCEMENT: gettext_lazy("What law enforcement does"),
+    ActorGroup.OTHERS: gettext_lazy("What others do"),
+}
+NOTHING_RECORDED = {
+    ActorGroup.PEOPLE: gettext_lazy(
+        "Nothing that NGO staff, families or individuals can do against this tactic is "
+        "recorded yet."
+    ),
+    ActorGroup.COMPANIES: gettext_lazy(
+        "Nothing that platforms or financial institutions do against this tactic is recorded yet."
+    ),
+    ActorGroup.LAW_ENFORCEMENT: gettext_lazy(
+        "Nothing that law enforcement does against this tactic is recorded yet."
+    ),
+}
+
+
+@dataclass
+class WhoActs:
+    """One group of a tactic's countermeasures: who can act, and the links (mitigations,
+    each with its countermeasure and the note on how it counters the tactic) they apply."""
+
+    group: ActorGroup
+    mitigations: list[Mitigation] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return str(WHO_ACTS_HEADINGS[self.group])
+
+    @property
+    def nothing_recorded(self) -> str:
+        """What the group says when it has no countermeasure ("" for a group shown only
+        when it has some)."""
+        return str(NOTHING_RECORDED.get(self.group, ""))
+
+    @property
+    def anchor(self) -> str:
+        """The id of the group's heading, to link to it."""
+        return f"countermeasures-{self.group.replace('_', '-')}"
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.mitigations) or self.group in NOTHING_RECORDED
+
+
+def by_who_acts(mitigations: Iterable[Mitigation]) -> list[WhoActs]:
+    """A tactic's countermeasure links grouped by who can act, in ActorGroup's order (what
+    NGO staff, families and individuals can do first): every group, empty ones too, so a
+    page can say plainly what is not recorded (``WhoActs.shown`` says which to show).
+
+    A countermeasure goes under each group one of its actors belongs to (awareness
+    partnerships between NGOs and companies are both what NGOs can do and what companies
+    do), and under "others" when it names no actor. Reads ``mitigation.countermeasure``
+    and its ``actors``: load them with the mitigations (``Tactic.objects.for_page()`` does)
+    so that grouping costs no query. The order of ``mitigations`` is kept within a group.
+    """
+    groups = {group: WhoActs(group) for group in ActorGroup}
+    for mitigation in mitigations:
+        actors = mitigation.countermeasure.actors.all()
+        named = {ActorGroup(actor.group) for actor in actors} or {ActorGroup.OTHERS}
+        for group in ActorGroup:
+            if group in named:
+                groups[group].mitigations.append(mitigation)
+    return list(groups.values())

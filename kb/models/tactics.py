@@ -19,6 +19,7 @@ from .translations import (
 from .workflow import Entry, EntryQuerySet
 
 if TYPE_CHECKING:
+    from .countermeasures import Mitigation, WhoActs
     from .sources import Citation
 
 
@@ -110,6 +111,8 @@ class Tactic(Entry, Translatable):
     if TYPE_CHECKING:
         #: What ``for_page()`` loads: the citations of public sources, in order.
         public_citations: list[Citation]
+        #: What ``for_page()`` loads: the links to published countermeasures, by name.
+        public_mitigations: list[Mitigation]
 
     class Meta(Entry.Meta):
         verbose_name = gettext_lazy("tactic")
@@ -134,6 +137,14 @@ class Tactic(Entry, Translatable):
         from .sources import group_citations
 
         return group_citations(self.public_citations)
+
+    def countermeasures_by_who_acts(self) -> list[WhoActs]:
+        """The published countermeasures loaded by ``for_page``, grouped by who can act
+        (kb.models.countermeasures.by_who_acts), what NGO staff, families and individuals
+        can do first."""
+        from .countermeasures import by_who_acts
+
+        return by_who_acts(self.public_mitigations)
 
 
 class Indicator(models.Model):

@@ -132,13 +132,42 @@ class TargetGroup(Vocabulary):
         verbose_name_plural = gettext_lazy("targeted groups")
 
 
+class ActorGroup(models.TextChoices):
+    """Who can act, as a tactic page groups its countermeasures, in the order the page
+    shows them: what readers in the field can do themselves first, then what companies
+    and the police do (kb.models.countermeasures.by_who_acts)."""
+
+    PEOPLE = "people", gettext_lazy("NGO staff, families and individuals")
+    COMPANIES = "companies", gettext_lazy("Platforms and financial institutions")
+    LAW_ENFORCEMENT = "law_enforcement", gettext_lazy("Law enforcement")
+    OTHERS = "others", gettext_lazy("Others")
+
+
 class Actor(Vocabulary):
-    """Who applies a countermeasure (law enforcement, NGOs, technology companies...)."""
+    """Who applies a countermeasure (law enforcement, NGOs, technology companies...), and
+    the group a tactic page lists it under (``group``)."""
 
     LIST_URL_NAME = "kb:countermeasure-list"
     FILTER_PARAM = "actor"
     ENTRIES = "countermeasures"
 
+    group = models.CharField(
+        gettext_lazy("who can act"),
+        max_length=20,
+        choices=ActorGroup.choices,
+        default=ActorGroup.OTHERS,
+        help_text=gettext_lazy(
+            "Where tactic pages list this actor's countermeasures: what NGO staff, families "
+            "and individuals can do comes first, then platforms and financial institutions, "
+            "then law enforcement, then others."
+        ),
+    )
+
     class Meta(Vocabulary.Meta):
         verbose_name = gettext_lazy("actor")
         verbose_name_plural = gettext_lazy("actors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__in=ActorGroup.values), name="kb_actor_valid_group"
+            )
+        ]

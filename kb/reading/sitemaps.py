@@ -97,6 +97,7 @@ class PageSitemap(InEveryLanguageSitemap):
             "kb:source-list",
             "kb:matrix",
             "kb:about",
+            "kb:get-help",
         ]
 
     def location(self, name: str) -> str:

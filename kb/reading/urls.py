@@ -13,7 +13,7 @@ from kb.downloads import views as downloads
 from kb.models import Countermeasure, Source, Tactic
 from kb.models.workflow import ENTRY_SLUG_PATTERN, PUBLIC_ID_PATTERN
 from kb.offline import views as offline
-from kb.reading import about, embeds, handouts, previews, suggestions, views
+from kb.reading import about, embeds, handouts, help, previews, suggestions, views
 from kb.reading.feeds import CategoryTacticsFeed, LatestTacticsFeed
 from kb.worker import urls as worker
 
@@ -111,6 +111,7 @@ urlpatterns = [
     path("offline/search/", offline.offline_search, name="offline-search"),
     path("offline/search-index.js", offline.offline_search_index, name="offline-search-index"),
     path("suggest/", suggestions.suggest, name="suggest"),
+    path("help/", help.get_help, name="get-help"),
     path("suggest/thanks/", suggestions.suggest_thanks, name="suggest-thanks"),
     path("preview.png", previews.site_image, name="site-preview"),
     path("preview-<int:width>.png", previews.site_image, name="site-preview-sized"),

@@ -61,6 +61,8 @@ OTHER_PAGES = {
     "kb:suggest": frozenset({"about"}),
     # The address a card is asked for, and the consumer's limits (kb.reading.oembed).
     "oembed": frozenset({"url", "format", "maxwidth", "maxheight"}),
+    # Where to get help, by country and language (kb.reading.help).
+    "kb:get-help": frozenset({"country", "language"}),
     # Django's sitemap view pages a part with ?p=.
     "sitemap-part": frozenset({"p"}),
     "api:schema": API_FORMAT | {"lang"},

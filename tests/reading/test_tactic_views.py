@@ -320,3 +320,46 @@ def test_script_in_a_description_never_reaches_the_page(reader):
     assert "<script>alert" not in text
     assert "javascript:" not in text
     assert "onclick" not in text
+
+
+# --- what readers can do: countermeasures by who can act ------------------------------------
+
+
+def test_countermeasures_are_grouped_by_who_can_act_what_people_can_do_first(reader):
+    from kb.models import Actor, ActorGroup
+
+    tactic = make_tactic()
+    ngos = Actor.objects.create(name="NGOs", slug="ngos", group=ActorGroup.PEOPLE)
+    police = Actor.objects.create(name="Police", slug="police", group=ActorGroup.LAW_ENFORCEMENT)
+    make_countermeasure("Police monitoring", counters=[tactic], actors=[police])
+    make_countermeasure("Warning families", counters=[tactic], actors=[ngos])
+    text = reader.get(tactic.get_absolute_url()).text
+    people = text.index('id="countermeasures-people"')
+    companies = text.index('id="countermeasures-companies"')
+    law = text.index('id="countermeasures-law-enforcement"')
+    assert (
+        people < text.index("Warning families") < companies < law < text.index("Police monitoring")
+    )
+
+
+def test_a_group_with_nothing_recorded_says_so_and_points_to_the_suggestion_form(reader):
+    from kb.models import Actor, ActorGroup
+
+    tactic = make_tactic()
+    police = Actor.objects.create(name="Police", slug="police", group=ActorGroup.LAW_ENFORCEMENT)
+    make_countermeasure("Police monitoring", counters=[tactic], actors=[police])
+    text = reader.get(tactic.get_absolute_url()).text
+    assert "Nothing that NGO staff, families or individuals can do" in text
+    assert "Nothing that platforms or financial institutions do" in text
+    assert "Nothing that law enforcement does" not in text
+    assert text.count(f'href="/suggest/?about={tactic.public_id}"') >= 3
+
+
+def test_the_groups_are_in_the_readers_language_structure(reader):
+    tactic = make_tactic()
+    url = tactic.get_absolute_url()
+    text = reader.get(f"/ar{url}").text
+    assert (
+        'id="countermeasures-people"' in text
+        and f'href="/ar/suggest/?about={tactic.public_id}"' in text
+    )

@@ -8,7 +8,7 @@ review step, and every change of status is written to the admin's history.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, entries, evidence, sources, suggestions, vocabularies  # noqa: F401  (each registers its admin classes)
+from . import accounts, entries, evidence, get_help, sources, suggestions, vocabularies  # noqa: F401  (each registers its admin classes)
 
 admin.site.site_header = _("Knowledge base curation")
 admin.site.site_title = _("kb admin")

@@ -34,8 +34,8 @@ def by_language(*names: str) -> tuple:
 
 
 class VocabularyAdmin(TranslatedFormAdmin):
-    list_display = ("name", "slug", "position")
-    list_editable = ("position",)
+    list_display: tuple[str, ...] = ("name", "slug", "position")
+    list_editable = ["position"]
     search_fields = ("name_en", "description_en")
     prepopulated_fields = {"slug": ("name_en",)}
     fieldsets = (
@@ -44,8 +44,22 @@ class VocabularyAdmin(TranslatedFormAdmin):
     )
 
 
-for vocabulary in (Category, Technology, Platform, Stage, TargetGroup, Actor):
+for vocabulary in (Category, Technology, Platform, Stage, TargetGroup):
     admin.site.register(vocabulary, VocabularyAdmin)
+
+
+@admin.register(Actor)
+class ActorAdmin(VocabularyAdmin):
+    """Actors also say who can act: the group a tactic page lists their countermeasures
+    under (what NGO staff, families and individuals can do comes first)."""
+
+    list_display = ("name", "slug", "group", "position")
+    list_editable = ["group", "position"]
+    list_filter = ("group",)
+    fieldsets = (
+        (None, {"fields": ("name_en", "slug", "description_en", "group", "position")}),
+        *by_language("name", "description"),
+    )
 
 
 @admin.register(SynonymGroup)

@@ -139,6 +139,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz, before the HTTPS redirect, the host check and the page cache (kb/web/health.py).
     "kb.web.health.HealthCheckMiddleware",
+    # Text pages gzipped (kb/web/compression.py), the cached ones too: above the page cache,
+    # which thus keeps one copy of each page whatever a browser accepts.
+    "kb.web.compression.CompressedPagesMiddleware",
     # A public page asked for with parameters it does not read is sent to its address
     # without them, so that only those addresses are cached (kb/web/parameters.py).
     "kb.web.parameters.CanonicalAddressMiddleware",

@@ -104,14 +104,31 @@ def _cache_key(request: HttpRequest) -> str:
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    return if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]
+    # A compressed page's ETag reaches the browser weakened (W/"..."; kb.web.compression),
+    # and comes back so: the page is the same either way.
+    return if_none_match is not None and etag in [
+        t.strip().removeprefix("W/") for t in if_none_match.split(",")
+    ]
 
 
-def _validators(response: HttpResponse, etag: str, version: ContentVersion) -> HttpResponse:
+ASK_AGAIN = "public, max-age=0, must-revalidate"
+
+
+def _freshness(cache_control: str) -> str:
+    """The ``Cache-Control`` a public page is sent with: browsers and proxies may keep it
+    but must ask (cheaply, with the ETag) first; except where its view says how long it
+    stays fresh (the script catalogue /jsi18n/ changes only with a release, and a repeat
+    visit on a slow connection should not wait a round trip for it)."""
+    fresh = "public" in cache_control and "max-age=" in cache_control
+    return cache_control if fresh and "max-age=0" not in cache_control else ASK_AGAIN
+
+
+def _validators(
+    response: HttpResponse, etag: str, version: ContentVersion, cache_control: str = ""
+) -> HttpResponse:
     response["ETag"] = etag
     response["Last-Modified"] = http_date(version.changed_at.timestamp())
-    # Browsers and proxies may keep the page but must ask (cheaply, with the ETag) first.
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    response["Cache-Control"] = _freshness(cache_control or response.get("Cache-Control", ""))
     return response
 
 
@@ -153,7 +170,8 @@ class PublicPageCacheMiddleware:
         etag = version.etag
         if page is not None and page.etag == etag:
             if page.status == 200 and _not_modified(request, etag) and _allowed_host(request):
-                return _validators(HttpResponseNotModified(), etag, version)
+                cache_control = dict(page.headers).get("Cache-Control", "")
+                return _validators(HttpResponseNotModified(), etag, version, cache_control)
             return _answer(request, page)
         # The view renders what the database holds at this version or later; lists key
         # what they keep in memory by it (kb.lists).
@@ -168,5 +186,5 @@ class PublicPageCacheMiddleware:
         except Exception:
             logger.warning("Page cache unavailable; page not stored.", exc_info=True)
         if _not_modified(request, etag):
-            return _validators(HttpResponseNotModified(), etag, version)
+            return _validators(HttpResponseNotModified(), etag, version, response["Cache-Control"])
         return response

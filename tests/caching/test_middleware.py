@@ -227,3 +227,28 @@ def test_the_scheme_is_part_of_the_address(reader, settings):
     secure = reader.get("/sitemap.xml", secure=True)
     plain = reader.get("/sitemap.xml")
     assert b"https://" in secure.content and b"https://" not in plain.content
+
+
+def test_a_compressed_pages_weak_etag_still_answers_304(reader):
+    tactic = make_tactic("Lantern")
+    response = reader.get(tactic.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip" and response["ETag"].startswith('W/"')
+    again = reader.get(
+        tactic.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("url", ["/jsi18n/", "/ar/jsi18n/"])
+def test_the_script_catalogue_stays_fresh_for_a_day_through_the_cache(reader, url):
+    # Its view says a day; a repeat visit on a slow connection need not ask for it again.
+    first, cached = reader.get(url), reader.get(url)
+    assert first["Cache-Control"] == cached["Cache-Control"]
+    assert "max-age=86400" in cached["Cache-Control"]
+    revalidated = reader.get(url, HTTP_IF_NONE_MATCH=cached["ETag"])
+    assert revalidated.status_code == 304 and "max-age=86400" in revalidated["Cache-Control"]
+
+
+def test_pages_must_still_be_asked_for_again(reader):
+    response = reader.get("/tactics/")
+    assert response["Cache-Control"] == "public, max-age=0, must-revalidate"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from kb.licence import CONTENT_LICENCE
 from kb.models import Status
 
 from ..factories import make_countermeasure, make_source, make_tactic
@@ -147,7 +148,8 @@ def test_api_docs_page_loads_only_our_own_assets(reader):
     text = reader.get("/api/docs/").text
     addresses = re.findall(r'(?:src|href)="([^"]+)"', text)
     # The page's alternates in other languages are absolute, on this same site.
-    own = ("/", "#", "?", "http://testserver/")
+    # The footer links the content licence at its own canonical address.
+    own = ("/", "#", "?", "http://testserver/", CONTENT_LICENCE.url)
     assert addresses and all(address.startswith(own) for address in addresses)
 
 

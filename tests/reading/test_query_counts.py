@@ -3,9 +3,16 @@ the rows it shows or the rows stored: the same page is measured with few and wit
 
 import pytest
 
-from kb.models import Actor, Category, Stage, record_version
+from kb.models import Actor, Category, Stage, Status, record_version
 
-from ..factories import cite, make_countermeasure, make_source, make_tactic, make_term
+from ..factories import (
+    cite,
+    make_countermeasure,
+    make_help_organisation,
+    make_source,
+    make_tactic,
+    make_term,
+)
 from ..queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +39,11 @@ BUDGETS = {
     "/whats-new/": 1,
     "/handout/?ids={tactic}": 10,
     "/matrix/": 8,
+    "/help/": 1,
+    "/about/": 0,
+    "/embed/{tactic}/": 10,
+    # oEmbed answers with the card itself (its html), so it reads what the card reads.
+    "/oembed?url=http://testserver/tactics/{tactic}/": 10,
     "/feeds/tactics/": 1,
     "/feeds/tactics/recruitment/": 2,
     "/sitemap.xml": 6,
@@ -71,6 +83,7 @@ def grow(rows: int) -> dict:
         cite(tactic, make_source(), f"Quote about it {n}")
         cite(countermeasure, make_source(), f"Evidence {n}")
         countermeasure.mitigations.create(tactic=make_tactic(category=category))
+        make_help_organisation(status=Status.PUBLISHED, source=source, quote="A quote")
     record_version(tactic, "First published")
     return {"tactic": tactic, "countermeasure": countermeasure, "source": source}
 

@@ -12,6 +12,7 @@ save is kept in the entry's history (simple-history's History page).
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import format_lazy
@@ -64,6 +65,8 @@ class HelpOrganisationAdmin(TranslatedFormAdmin, SimpleHistoryAdmin):
     search_fields = ("name_en", "what_they_do_en", "region_en")
     autocomplete_fields = ("source",)
     readonly_fields = ("status", "published_at", "created_at", "updated_at")
+    # A website typed without its scheme is an https address (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [help_step(name) for name in TRANSITIONS]
     fieldsets = (
         (None, {"fields": ("name_en", "what_they_do_en")}),

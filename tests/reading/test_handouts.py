@@ -7,7 +7,7 @@ import pytest
 import segno
 from django.utils import translation
 
-from kb.models import Category, Status
+from kb.models import Actor, ActorGroup, Category, Status
 from kb.reading.handouts import qr_code
 
 from ..factories import cite, make_countermeasure, make_source, make_tactic, make_term
@@ -27,6 +27,21 @@ def test_handout_keeps_the_given_order_with_countermeasures_and_references(reade
     response = reader.get("/handout/", {"ids": f"{second.public_id},{first.public_id}"})
     assert [item.tactic.name for item in response.context["tactics"]] == ["Second", "First"]
     assert "Seize servers" in response.text and "The report" in response.text
+
+
+def test_handout_groups_countermeasures_by_who_can_act_people_first(reader):
+    tactic = make_tactic()
+    police, ngo = make_term(Actor, "Police"), make_term(Actor, "Shelter staff")
+    Actor.objects.filter(pk=police.pk).update(group=ActorGroup.LAW_ENFORCEMENT)
+    Actor.objects.filter(pk=ngo.pk).update(group=ActorGroup.PEOPLE)
+    make_countermeasure("Seize servers", actors=[police], counters=[tactic])
+    make_countermeasure("Talk it through", actors=[ngo], counters=[tactic])
+    text = reader.get("/handout/", {"ids": tactic.public_id}).text
+    people = text.index("What NGO staff, families and individuals can do")
+    police_heading = text.index("What law enforcement does")
+    assert people < text.index("Talk it through") < police_heading < text.index("Seize servers")
+    # Only groups with something recorded take room on the sheet.
+    assert "What platforms and financial institutions do" not in text
 
 
 def test_handout_reports_unknown_and_unpublished_ids(reader):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -64,3 +65,18 @@ def content_licence_statement(site_name: str) -> str:
         f"appropriate credit, linking to the licence and indicating if changes were made. "
         f"Credit kb by its name and the entry's permanent link. {quotes}"
     )
+
+
+def content_licence_data() -> dict[str, str]:
+    """The content's licence as JSON documents give it (kb.json, the API's root): its name,
+    SPDX id and address, and the sentence on quotes, in the active language."""
+    return {**CONTENT_LICENCE.as_dict(), "quotes": str(QUOTES_NOTE)}
+
+
+def link_licence(response: HttpResponseBase) -> None:
+    """Say the content's licence in ``response``'s ``Link`` header (``rel="license"``,
+    RFC 8288 and the registered relation), beside any link it already has: a CSV file has
+    nowhere else to say it, and clients of the API and the downloads read it the same way."""
+    link = f'<{CONTENT_LICENCE.url}>; rel="license"'
+    existing = response.get("Link")
+    response["Link"] = f"{existing}, {link}" if existing else link

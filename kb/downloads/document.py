@@ -26,6 +26,7 @@ from kb.api.serializers import (
     SourceDetailSerializer,
     TacticDetailSerializer,
 )
+from kb.licence import content_licence_data
 from kb.markdown import render_markdown
 from kb.models import Countermeasure, Source, Tactic
 from kb.models.translations import reading_language
@@ -119,6 +120,8 @@ def write_document(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_si
         "language": reading_language(),
         "generated_at": edition.generated_at.isoformat(),
         "content_version": edition.version,
+        # The quotes sentence in the file's language: the document is written in it.
+        "license": content_licence_data(),
         "text_formats": TEXT_FORMATS,
     }
     out.write("{")

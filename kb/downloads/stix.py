@@ -6,6 +6,10 @@ quotes; stages of the trafficking process are kill chain phases. Object ids are 
 from the permanent IDs (UUIDv5), so re-importing a newer bundle updates the same objects.
 A report object says when the bundle was generated and from which content version.
 
+The content's licence (CC BY 4.0, kb.licence) is a statement marking definition that every
+other object names in ``object_marking_refs``, which is how STIX 2.1 attaches terms of use
+to data; platforms show it beside each object they import.
+
 An object's ``description`` is its summary and description as the editors wrote them
 (Markdown); ``x_kb_description_html`` holds the same rendered to sanitised HTML. It is a
 top-level property extension, described by the bundle's extension definition, as STIX 2.1
@@ -36,6 +40,7 @@ import stix2
 from django.conf import settings
 from django.utils.html import escape
 
+from kb.licence import CONTENT_LICENCE, content_licence_statement
 from kb.markdown import render_markdown
 from kb.models import Countermeasure, Tactic
 from kb.models.translations import SOURCE_LANGUAGE, column, translation_languages
@@ -195,7 +200,21 @@ def write_bundle(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size
         created=DEFINED,
         modified=DEFINED,
     )
-    common = {"created_by_ref": author.id, "spec_version": SPEC_VERSION}
+    licence = stix2.MarkingDefinition(
+        id=stix_id("marking-definition", "content-licence"),
+        name=CONTENT_LICENCE.short_name,
+        definition_type="statement",
+        definition=stix2.StatementMarking(
+            statement=content_licence_statement(settings.KB_SITE_NAME)
+        ),
+        created=DEFINED,
+        created_by_ref=author.id,
+    )
+    common = {
+        "created_by_ref": author.id,
+        "spec_version": SPEC_VERSION,
+        "object_marking_refs": [licence.id],
+    }
     html_extension = stix2.ExtensionDefinition(
         id=stix_id("extension-definition", HTML_PROPERTY),
         name=f"{HTML_PROPERTY}: descriptions as sanitised HTML",
@@ -211,6 +230,7 @@ def write_bundle(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size
         created=DEFINED,
         modified=DEFINED,
         created_by_ref=author.id,
+        object_marking_refs=[licence.id],
     )
     extended = {
         "extensions": {html_extension.id: {"extension_type": "toplevel-property-extension"}},
@@ -218,6 +238,8 @@ def write_bundle(out: TextIO, edition: Edition, site: SiteAddress, *, chunk_size
     }
     bundle = _BundleWriter(out)
     bundle.add(author)
+    # A meta object, like the language-content ones: objects name it, a report cannot.
+    bundle.add(licence, keep_id=False)
     bundle.add(html_extension)
     tactics = Tactic.objects.published().for_page().order_by("pk")
     for tactic in read_in_chunks(tactics, chunk_size):

@@ -18,6 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from kb.licence import link_licence
 from kb.models import ContentVersion, current_content_version
 from kb.models.translations import language_name, reading_language
 
@@ -82,6 +83,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
             "stix_file": _listed("kb.stix.json", edition),
         },
     )
+    link_licence(response)
     if not current:
         # Says "being prepared" until the build is done, with no change to the content
         # version to tell the page cache: it must not be kept.
@@ -128,6 +130,8 @@ def serve(request: HttpRequest, name: str) -> HttpResponseBase:
         response["KB-Content-Version"] = edition.version
         response["KB-Edition"] = "current" if edition.is_of(version) else "previous"
         response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        # CSV has no place for metadata of its own: every file says its licence here.
+        link_licence(response)
         return response
     return being_prepared(request, version)
 

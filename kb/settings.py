@@ -429,6 +429,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kb.api.schema.document_error_responses",
         "kb.api.schema.document_filter_values",
+        "kb.api.schema.document_licence",
     ],
 }
 

@@ -1,6 +1,6 @@
 """drf-spectacular hooks that complete the API's OpenAPI description: the exact values each
-list filter takes, the refusals every endpoint may answer with, and the choice of language
-every endpoint of content takes."""
+list filter takes, the refusals every endpoint may answer with, the choice of language
+every endpoint of content takes, and the content's licence."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
 from kb.api.languages import LANGUAGE_PARAMETER
+from kb.licence import CONTENT_LICENCE
 from kb.lists.filters import (
     ChoicesFilter,
     CountermeasureFilter,
@@ -46,6 +47,17 @@ def document_filter_values(result: dict, generator, request, public) -> dict:
                 schema["items"]["enum"].append("")
             elif parameter["name"] in ("sort", "exact") and "" not in schema.get("enum", [""]):
                 schema["enum"].append("")
+    return result
+
+
+def document_licence(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: the licence of what the API serves (the content's, CC BY 4.0)
+    in ``info.license``, where OpenAPI tools look for it. The code's own licence (MIT) is
+    the repository's, not the API's."""
+    result.setdefault("info", {})["license"] = {
+        "name": CONTENT_LICENCE.name,
+        "url": CONTENT_LICENCE.url,
+    }
     return result
 
 

@@ -15,7 +15,7 @@ from kb.api.reference import api_reference
 
 
 @extend_schema(exclude=True)
-class SchemaView(SpectacularAPIView):
+class SchemaView(views.LicensedAnswers, SpectacularAPIView):
     """The OpenAPI description. drf-spectacular answers it in whatever language ``?lang=``
     names; only kb's languages are taken, since each value would be an answer of its own
     in the page cache."""
@@ -29,6 +29,7 @@ class SchemaView(SpectacularAPIView):
 
 
 router = DefaultRouter()
+router.APIRootView = views.ApiRoot
 router.register("tactics", views.TacticViewSet, basename="tactic")
 router.register("countermeasures", views.CountermeasureViewSet, basename="countermeasure")
 router.register("sources", views.SourceViewSet, basename="source")

@@ -4,14 +4,16 @@ is wrong.
 Every object carries its permanent URL. Only published entries are listed; a retired
 entry's own URL still answers, saying so, as its page does.
 Every endpoint of content answers in the language asked for (kb.api.languages): the
-published translation where there is one, the English otherwise, and says which."""
+published translation where there is one, the English otherwise, and says which.
+Every answer links the content's licence (``Link: <...>; rel="license"``), and the root
+lists it beside the collections."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from rest_framework import generics, serializers, viewsets
+from rest_framework import generics, routers, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +32,7 @@ from kb.api.serializers import (
     TacticSerializer,
     TermSerializer,
 )
+from kb.licence import content_licence_data, link_licence
 from kb.lists import EntryList
 from kb.lists.filters import CountermeasureFilter, DocumentFilter, SourceFilter, TacticFilter
 from kb.models import (
@@ -51,7 +54,26 @@ from kb.models.translations import reading_language
 from kb.search import highlight
 
 
-class InTheAskedLanguage:
+class LicensedAnswers:
+    """Says the content's licence in every answer's ``Link`` header (rel="license"), refusals
+    included: a client that stores what it fetched can store the terms with it."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        link_licence(response)
+        return response
+
+
+class ApiRoot(LicensedAnswers, routers.APIRootView):
+    """The addresses of the collections, and the licence of what they hold."""
+
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        response = super().get(request, *args, **kwargs)
+        response.data = {**response.data, "license": content_licence_data()}
+        return response
+
+
+class InTheAskedLanguage(LicensedAnswers):
     """Answers in the language the request asks for (``?lang=``, else ``Accept-Language``,
     else English), saying so in ``Content-Language``; an unknown ``lang`` is a 400 that
     lists kb's languages, in the shape of every other refusal."""
@@ -71,7 +93,7 @@ class InTheAskedLanguage:
             raise ValidationError({LANGUAGE_PARAMETER: [str(unknown)]}) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = reading_language()
         patch_vary_headers(response, ["Accept-Language"])
         return response

@@ -8,6 +8,8 @@ content is rebuilt from the history as of that moment, so there is one revision 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -69,11 +71,14 @@ class PublishedVersion(models.Model):
         return self.tactic or self.countermeasure or self.source
 
 
-def record_version(entry, note: str) -> PublishedVersion:
-    """Number and record the entry's state as published now (the caller has saved it and
-    everything around it: indicators, citations, links)."""
+def record_version(entry, note: str, at: datetime | None = None) -> PublishedVersion:
+    """Number and record the entry's state as published now, or ``at`` (the caller has
+    saved it and everything around it: indicators, citations, links)."""
     kind = type(entry)._meta.model_name
     latest = PublishedVersion.objects.filter(**{kind: entry}).aggregate(n=Max("number"))["n"]
     return PublishedVersion.objects.create(
-        **{kind: entry}, number=(latest or 0) + 1, note=note[:200] or "Updated"
+        **{kind: entry},
+        number=(latest or 0) + 1,
+        note=note[:200] or "Updated",
+        published_at=at or timezone.now(),
     )

@@ -29,6 +29,7 @@ from kb.models import (
     canonical_public_id,
 )
 from kb.models.workflow import EntryQuerySet, may_preview
+from kb.reading.changes import with_changes
 from kb.reading.cite import PageCitation
 from kb.reading.matrix import build_matrix
 from kb.reading.versions import AS_PUBLISHED
@@ -131,10 +132,16 @@ def _entry_page(
             "entry": entry,
             "permanent_url": permanent_url,
             "citation": PageCitation(entry, permanent_url, timezone.localdate()),
-            "current_version": entry.versions.first(),
+            "current_version": _current_version(entry),
             "status_change": _status_change(entry),
         },
     )
+
+
+def _current_version(entry: Entry) -> PublishedVersion | None:
+    """The entry's latest published version, with what it changed."""
+    latest = entry.versions.first()
+    return with_changes([latest])[0] if latest is not None else None
 
 
 def _public_entry(request: HttpRequest, queryset: EntryQuerySet, public_id: str) -> Entry:
@@ -161,7 +168,10 @@ def entry_changes(request: HttpRequest, public_id: str, model: type[Entry]) -> H
     time it was retired, withdrawn or reinstated."""
     entry = _public_entry(request, model.objects.all(), public_id)
     events: list[tuple[datetime, dict]] = [
-        *((version.published_at, {"version": version}) for version in entry.versions.all()),
+        *(
+            (version.published_at, {"version": version})
+            for version in with_changes(entry.versions.all())
+        ),
         *((change.changed_at, {"status": change}) for change in entry.status_changes.all()),
     ]
     events.sort(key=lambda event: event[0], reverse=True)
@@ -181,6 +191,7 @@ def entry_version(
         raise Http404("No such version.")
     if public_id != entry.public_id:
         return redirect(version, permanent=True)
+    with_changes([version])
     kind = model._meta.model_name
     return render(
         request,
@@ -240,7 +251,7 @@ def whats_new(request: HttpRequest) -> HttpResponse:
         .select_related("tactic", "countermeasure", "source")
         .order_by("-published_at", "-pk")[:WHATS_NEW_LENGTH]
     )
-    return render(request, "kb/whats_new.html", {"versions": versions})
+    return render(request, "kb/whats_new.html", {"versions": with_changes(versions)})
 
 
 def tactic_detail(request: HttpRequest, public_id: str, slug: str | None = None) -> HttpResponse:

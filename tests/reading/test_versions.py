@@ -90,10 +90,13 @@ def test_unknown_versions_and_unpublished_tactics_are_not_found(reader):
 def test_change_log_lists_versions_newest_first(reader):
     countermeasure = make_countermeasure("Patrols")
     record_version(countermeasure, "First published")
+    cite(countermeasure, make_source(title="Patrol report"), "Patrols work.")
     record_version(countermeasure, "Added a quote")
     response = reader.get("/countermeasures/CM-0001/changes/")
     assert [e["version"].number for e in response.context["events"]] == [2, 1]
-    assert 'id="v2"' in response.text and "Added a quote" in response.text
+    # What each version changed, in readers' words, not the editor's note.
+    assert 'id="v2"' in response.text and "Source added: “Patrol report”" in response.text
+    assert "Added a quote" not in response.text
 
 
 def test_entry_page_offers_the_version_permalink_and_change_log(reader):

@@ -3,6 +3,7 @@ version page (``/tactics/TT-0001/v2/``) shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -41,6 +42,11 @@ class TacticAsPublished:
     indicators: list[Indicator] = field(default_factory=list)
     mitigations: list[Mitigation] = field(default_factory=list)
     references: list = field(default_factory=list)
+
+    @property
+    def entry(self) -> Tactic:
+        """The entry as this version published it."""
+        return self.tactic
 
 
 _managers: dict[tuple[type, str], HistoryManager] = {}
@@ -148,6 +154,11 @@ class CountermeasureAsPublished:
     mitigations: list[Mitigation] = field(default_factory=list)
     references: list = field(default_factory=list)
 
+    @property
+    def entry(self) -> Countermeasure:
+        """The entry as this version published it."""
+        return self.countermeasure
+
 
 def countermeasure_as_published(version: PublishedVersion) -> CountermeasureAsPublished:
     """Rebuild ``version`` of its countermeasure from the history tables."""
@@ -170,13 +181,20 @@ class SourceAsPublished:
     version: PublishedVersion
     source: Source
 
+    @property
+    def entry(self) -> Source:
+        """The entry as this version published it."""
+        return self.source
+
 
 def source_as_published(version: PublishedVersion) -> SourceAsPublished:
     """Rebuild ``version`` of its source from the history tables."""
     return SourceAsPublished(version, _record(version.source, version.published_at).instance)
 
 
-AS_PUBLISHED = {
+AsPublished = TacticAsPublished | CountermeasureAsPublished | SourceAsPublished
+
+AS_PUBLISHED: dict[type[Entry], Callable[[PublishedVersion], AsPublished]] = {
     Tactic: tactic_as_published,
     Countermeasure: countermeasure_as_published,
     Source: source_as_published,

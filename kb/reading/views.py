@@ -30,7 +30,7 @@ from kb.models import (
 )
 from kb.models.workflow import EntryQuerySet, may_preview
 from kb.reading.changes import with_changes
-from kb.reading.cite import PageCitation
+from kb.reading.cite import PageCitation, VersionCitation
 from kb.reading.matrix import build_matrix
 from kb.reading.versions import AS_PUBLISHED
 from kb.search import highlight
@@ -193,16 +193,21 @@ def entry_version(
         return redirect(version, permanent=True)
     with_changes([version])
     kind = model._meta.model_name
+    page = AS_PUBLISHED[model](version)
+    version_url = request.build_absolute_uri(version.get_absolute_url())
     return render(
         request,
         f"kb/{kind}_version.html",
         {
-            "page": AS_PUBLISHED[model](version),
+            "page": page,
             "entry": entry,
             "kind": model._meta.verbose_name,
             "changes_url": f"kb:{kind}-changes",
             "current_version": entry.versions.first(),
-            "version_url": request.build_absolute_uri(version.get_absolute_url()),
+            "version_url": version_url,
+            "permanent_url": request.build_absolute_uri(entry.get_absolute_url()),
+            # Cited under the name the version had.
+            "citation": VersionCitation(page.entry, version, version_url),
             "status_change": _status_change(entry),
         },
     )

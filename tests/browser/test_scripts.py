@@ -47,3 +47,13 @@ def test_without_javascript_the_reader_still_searches_filters_reads_and_cites(
         expect(page.get_by_role("button", name="Copy APA citation")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_a_version_page_leads_to_its_citation_and_copies_its_own_link(page: Page):
+    page.goto("/tactics/TT-0003/v1/")
+    page.locator(".entry-header").get_by_role("link", name="Cite this version").click()
+    expect(page).to_have_url(re.compile(r"/tactics/TT-0003/v1/#cite$"))
+    expect(page.locator("#cite-apa")).to_contain_text("TT-0003), Version 1.")
+    page.get_by_role("button", name="Copy the link to this version").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == f"{page.url.split('#')[0]}"

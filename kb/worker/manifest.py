@@ -24,8 +24,15 @@ from kb.offline.pages import published_pages
 
 WORKER_SOURCE = Path(__file__).with_name("service_worker.js")
 
-# Every page needs these (base.html), and the offline page its own script.
-STATIC_FILES = ("kb/site.css", "kb/site.js", "kb/offline.js", "kb/offline-search.js")
+# Every page needs these (base.html, the handout tray in its header), the offline page its
+# own script, and the offline search page the search script.
+STATIC_FILES = (
+    "kb/site.css",
+    "kb/site.js",
+    "kb/handout.js",
+    "kb/offline.js",
+    "kb/offline-search.js",
+)
 
 
 def language_shell(language: str) -> dict[str, str]:
@@ -83,6 +90,9 @@ def build_manifest(language: str, version: ContentVersion) -> dict[str, Any]:
         "language": language,
         "edition": edition(version),
         "pages": published_pages(language),
-        "files": [shell["offline"], shell["catalog"], shell["search_index"]],
+        # The search index and scripts too: the worker keeps the static files from its
+        # installation, but a saved copy should hold all its offline search needs.
+        "files": [shell["offline"], shell["catalog"], shell["search_index"]]
+        + [static(name) for name in STATIC_FILES],
         "search": shell["offline_search"],
     }

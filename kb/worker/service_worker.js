@@ -61,6 +61,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staticFile(event, url));
   } else if (Object.values(KB.languages).some((shell) => shell.catalog === url.pathname)) {
     event.respondWith(fresh(event, SHELL_CACHE));
+  } else if (Object.values(KB.languages).some((shell) => shell.search_index === url.pathname)) {
+    event.respondWith(searchIndex(event, url));
   }
 });
 
@@ -235,6 +237,16 @@ async function fresh(event, cacheName, copy) {
     return copy;
   }
   return network;
+}
+
+// The offline search's index (a script the offline search page loads): the saved edition's,
+// so that what it finds is what the saved pages hold, else the network's. A page the worker
+// does not answer goes to the network, which offline fails: the saved search page then
+// found nothing at all.
+async function searchIndex(event, url) {
+  const record = await savedRecord(languageOf(url));
+  const copy = record && await caches.match(url.pathname, { cacheName: record.cache });
+  return copy || fetch(event.request);
 }
 
 // --- Saved knowledge base ----------------------------------------------------------------

@@ -93,3 +93,52 @@ def test_the_saved_knowledge_base_reads_offline_and_takes_the_next_edition(page:
     page.context.set_offline(True)
     page.goto(address)
     expect(page.get_by_text("A summary rewritten after the copy was saved.")).to_be_visible()
+
+
+def save_knowledge_base(page: Page, language_home: str) -> None:
+    """Open the save panel of the language whose home page is ``language_home`` and save
+    the whole knowledge base in it (the panel's words are in that language)."""
+    under_worker(page, f"{language_home}offline/")
+    page.locator("[data-offline-save]").click()
+    expect(page.locator("[data-offline-remove]")).to_be_visible(timeout=60_000)
+
+
+def search_from_header(page: Page, words: str) -> None:
+    """Search with the form every page's header carries, as a reader does."""
+    page.fill("#site-q", words)
+    page.press("#site-q", "Enter")
+
+
+def test_search_works_offline_once_the_knowledge_base_is_saved(page: Page):
+    save_knowledge_base(page, "/")
+    save_knowledge_base(page, "/ar/")
+
+    page.context.set_offline(True)
+    page.goto("/tactics/")
+    search_from_header(page, "fake job")
+    expect(page).to_have_url(re.compile(r"/search/\?q=fake\+job$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Offline search")
+    expect(page.locator("#offline-q")).to_have_value("fake job")
+    result = page.locator("[data-offline-results] a").first
+    expect(result).to_have_text("Fake job offers on fake business websites")
+    result.click()
+    expect(page).to_have_url(re.compile(r"/tactics/TT-0008/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Fake job offers on fake business websites"
+    )
+
+    search_from_header(page, "qwertzuiop")
+    expect(page.locator("[data-offline-status]")).to_contain_text(
+        "Not found in any entry: “qwertzuiop”."
+    )
+    expect(page.locator("[data-offline-results] li")).to_have_count(0)
+
+    page.goto("/ar/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    search_from_header(page, "الابتزاز")
+    expect(page).to_have_url(re.compile(r"/ar/search/\?q="))
+    link = page.get_by_role("link", name="الابتزاز الجنسي")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(r"/ar/tactics/TT-0009/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("الابتزاز الجنسي")

@@ -71,6 +71,20 @@ def test_the_manifest_lists_every_published_page_of_its_language_and_nothing_els
     assert len(spanish["pages"]) == len(manifest["pages"])
 
 
+def test_the_manifest_saves_the_offline_search_with_its_index_and_script(reader):
+    make_tactic("Fake job offers")
+    for prefix in ("", "/ar"):
+        manifest = reader.get(f"{prefix}/offline/manifest.json").json()
+        # The page a search is answered by offline, and what it needs to run.
+        assert manifest["search"] == f"{prefix}/offline/search/"
+        assert f"{prefix}/offline/search/" in manifest["pages"]
+        assert f"{prefix}/offline/search-index.js" in manifest["files"]
+        assert "/static/kb/offline-search.js" in manifest["files"]
+        assert f"{prefix}/jsi18n/" in manifest["files"]
+        index = reader.get(f"{prefix}/offline/search-index.js")
+        assert index.status_code == 200 and "kbSearchIndex" in index.content.decode()
+
+
 def test_the_manifest_names_the_edition_it_holds(reader):
     make_tactic()
     version = current_content_version()

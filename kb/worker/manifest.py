@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.templatetags.static import static
+from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
@@ -57,7 +57,9 @@ def worker_config() -> dict[str, Any]:
     config: dict[str, Any] = {
         "default": settings.LANGUAGE_CODE,
         "languages": {code: language_shell(code) for code, _ in settings.LANGUAGES},
-        "static_url": static(""),
+        # Not static(""): with the hashed names of production, that asks the manifest for a
+        # file named "" and raises (the worker answered 500 wherever DEBUG was off).
+        "static_url": PrefixNode.handle_simple("STATIC_URL"),
         "static": [static(name) for name in STATIC_FILES],
     }
     text = json.dumps(config, sort_keys=True) + WORKER_SOURCE.read_text()

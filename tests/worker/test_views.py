@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 from kb.models import Status, current_content_version
 from kb.models.translations import content_languages
@@ -102,3 +106,23 @@ def test_every_language_has_its_offline_page_and_manifest(reader, language):
     prefix = "" if language == "en" else f"/{language}"
     assert reader.get(f"{prefix}/offline/").status_code == 200
     assert reader.get(f"{prefix}/offline/manifest.json")["Content-Type"] == "application/json"
+
+
+def test_the_worker_is_served_with_the_hashed_static_names_of_production(reader, tmp_path):
+    production_static = override_settings(
+        STATIC_ROOT=tmp_path,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            },
+        },
+    )
+    with production_static:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        response = reader.get("/service-worker.js")
+    assert response.status_code == 200
+    config = json.loads(response.content.decode().split("const KB = ", 1)[1].split(";\n", 1)[0])
+    assert config["static_url"] == "/static/"
+    site_css = next(name for name in config["static"] if "site" in name and name.endswith(".css"))
+    assert re.fullmatch(r"/static/kb/site\.[0-9a-f]{12}\.css", site_css)

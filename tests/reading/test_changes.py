@@ -156,7 +156,7 @@ def test_every_public_place_that_shows_a_version_says_what_it_changed(reader):
         assert "reviewed by Alice" not in text, url
     assert "First published" in reader.get("/tactics/TT-0001/changes/").text
     version_page = reader.get("/tactics/TT-0001/v2/").text
-    assert "What changed:" in version_page and "Summary rewritten" in version_page
+    assert "What changed:" in version_page and "Summary rewritten</span>." in version_page
     assert "First published" in reader.get("/tactics/TT-0001/v1/").text
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -36,6 +37,8 @@ KINDS = {Tactic: gettext_lazy("Tactic"), Countermeasure: gettext_lazy("Counterme
 #: The size of the card's frame in the embed code and in oEmbed answers (narrower when a
 #: consumer asks): room for a name, a summary and a few red flags; longer cards scroll.
 CARD_WIDTH, CARD_HEIGHT = 480, 420
+#: How long a reader's browser shows a card it has without asking again, in seconds.
+CARD_FRESH_SECONDS = 10 * 60
 ITEMS_TITLES = {
     Tactic: gettext_lazy("Red flags"),
     Countermeasure: gettext_lazy("Tactics it counters"),
@@ -177,7 +180,7 @@ def frameable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _render(request: HttpRequest, card: Card) -> HttpResponse:
-    return render(
+    response = render(
         request,
         "kb/embed_card.html",
         {
@@ -186,6 +189,12 @@ def _render(request: HttpRequest, card: Card) -> HttpResponse:
             "replacement": card.entry.public_replacement,
         },
     )
+    # Framed by other sites, a card has no service worker to show it again at once (the
+    # frame's storage is the framing site's, and the card has no script): the browser
+    # keeps it fresh a while instead, so a repeat visit on slow 3G waits no round trip
+    # (docs/performance.md). An edit reaches a card already seen within that time.
+    patch_cache_control(response, public=True, max_age=CARD_FRESH_SECONDS)
+    return response
 
 
 @frameable

@@ -132,3 +132,16 @@ def test_a_cached_card_keeps_its_own_framing_headers(reader, tactic):
     page = reader.get(tactic.get_absolute_url())
     assert reader.get(tactic.get_absolute_url())["X-Frame-Options"] == page["X-Frame-Options"]
     assert page["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.page_cache
+def test_a_card_stays_fresh_in_the_readers_browser_for_ten_minutes(reader, tactic):
+    # A framed card has no service worker: without this, every repeat visit waits a round
+    # trip (400 ms on slow 3G) to hear the card has not changed.
+    for _ in range(2):  # rendered, then from the page cache
+        response = reader.get(f"/embed/{tactic.public_id}/")
+        assert response.status_code == 200
+        assert "public" in response["Cache-Control"]
+        assert "max-age=600" in response["Cache-Control"]
+    # Pages in general are still asked for again each time.
+    assert "max-age=0" in reader.get(tactic.get_absolute_url())["Cache-Control"]

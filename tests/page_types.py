@@ -31,4 +31,6 @@ def page_addresses(language: str) -> dict[str, str]:
             "downloads page": prefix + "/downloads/",
             "handout": prefix + f"/handout/?ids={tactic.public_id}",
             "about": prefix + "/about/",
+            "get help": prefix + "/help/",
+            "embed card": prefix + f"/embed/{tactic.public_id}/",
         }

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from kb.models import Source, Status, Tactic, record_version
+from kb.models import Category, Source, Stage, Status, Tactic, record_version
 from kb.reading.changes import Change, describe
 
 from ..curation.forms import admin_form
@@ -19,6 +19,7 @@ from ..factories import (
     make_countermeasure,
     make_source,
     make_tactic,
+    make_term,
     publish_change,
 )
 from ..queries import count_queries
@@ -66,6 +67,17 @@ def test_renames_reworded_and_removed_red_flags_and_a_new_description():
         "Description added",
         "Red flag removed",
         "Red flag reworded",
+    ]
+
+
+def test_a_new_category_and_new_stages_are_told():
+    tactic = make_tactic("Lantern", stages=[make_term(Stage, "Recruitment")])
+    record_version(tactic, "First")
+    tactic.stages.add(make_term(Stage, "Control"))
+    version = publish_change(tactic, "Regrouped", category=make_term(Category, "Deception"))
+    assert changes_of(version) == [
+        "Moved to another category",
+        "Classification changed: stages",
     ]
 
 
@@ -213,8 +225,8 @@ def test_change_log_and_whats_new_read_the_same_number_of_queries_however_many_v
     assert counts_few == counts_many
     # The entry, its versions and status changes; then the previous versions' moments
     # and one query per historical table (red flags, citations, links, tactics,
-    # countermeasures, sources).
-    assert counts_many[0] <= 9 and counts_many[1] <= 8
+    # countermeasures, sources, and a tactic's four kinds of terms).
+    assert counts_many[0] <= 13 and counts_many[1] <= 12
 
 
 def test_the_seeds_dates_agree_on_every_page(reader):

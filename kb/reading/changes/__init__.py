@@ -127,6 +127,11 @@ def _compare(
             changes.append(Change(name if _english(old, name) else f"{name}_added"))
     if model is Tactic and old.category_id != new.category_id:
         changes.append(Change("category"))
+    was, now = history.terms[old.history_id], history.terms[new.history_id]
+    if regrouped := [name for name in now if was.get(name) != now[name]]:
+        fields = {field.name: field.verbose_name for field in model._meta.many_to_many}
+        names = ", ".join(str(fields[name]) for name in regrouped)
+        changes.append(Change("terms", name=names))
     if model is Countermeasure and old.response_kind != new.response_kind:
         changes.append(Change("response_kind"))
     if model is Source and any(getattr(old, f) != getattr(new, f) for f in SOURCE_DETAILS):

@@ -114,6 +114,31 @@ class PublishedHistory:
             for model, pks in ids.items()
             if pks
         }
+        self.terms: dict[int, dict[str, frozenset[int]]] = defaultdict(dict)
+        for model, by_id in wanted.items():
+            records = [
+                record
+                for pk, moments in by_id.items()
+                for moment in moments
+                if (record := self.entry_as_of(model, pk, moment)) is not None
+            ]
+            self._read_terms(records)
+
+    def _read_terms(self, records: list[Any]) -> None:
+        """The terms (stages, platforms...) each of ``records`` carried: one query per
+        many-to-many field whose history is kept."""
+        if not records:
+            return
+        historical = type(records[0])
+        ids = {record.history_id for record in records}
+        for term_field in historical._history_m2m_fields:
+            carried: dict[int, set[int]] = defaultdict(set)
+            rows = _history(historical, term_field.name).filter(history_id__in=ids)
+            term = f"{term_field.m2m_reverse_field_name()}_id"
+            for history_id, term_id in rows.values_list("history_id", term):
+                carried[history_id].add(term_id)
+            for history_id in ids:
+                self.terms[history_id][term_field.name] = frozenset(carried[history_id])
 
     def entry_as_of(self, model: type[Entry], pk: int, moment: datetime) -> Any | None:
         """The entry's record at ``moment`` (None if it did not exist then)."""

@@ -65,6 +65,7 @@ class Change:
             "description": lambda: _("Description rewritten"),
             "category": lambda: _("Moved to another category"),
             "response_kind": lambda: _("Kind of response changed"),
+            "terms": lambda: _("Classification changed: %(name)s"),
             "details": lambda: _("Publication details corrected"),
             "red_flag_added": lambda: ngettext("New red flag", "%(count)d new red flags", n),
             "red_flag_removed": lambda: ngettext(

@@ -26,14 +26,27 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // Filter forms apply as soon as a box is ticked or an order picked. Each form says so first
 // (a change of page should never come as a surprise), the Apply button stays for those who
-// prefer it and for pages without scripts, and after the new page loads the focus is back
-// on the control that was changed, so keyboard and screen reader users keep their place.
+// prefer it and for pages without scripts. After the new page loads, where the filters sit
+// beside the results the focus is back on the control that was changed, so keyboard and
+// screen reader users keep their place; where they follow the results (a phone), the page
+// lands on the results instead, which are what changed, with the focus on their count (the
+// "Filter and sort" link just below it leads back to the filters).
 document.addEventListener("DOMContentLoaded", () => {
   const changed = sessionStorage.getItem("kb-changed-control");
   if (changed) {
     sessionStorage.removeItem("kb-changed-control");
     const control = document.getElementById(changed);
-    if (control) control.focus();
+    const results = document.querySelector(".list-layout__results");
+    const filters = document.querySelector(".list-layout__filters");
+    const count = results && results.querySelector(".result-count");
+    if (count && filters && filters.getBoundingClientRect().top >= results.getBoundingClientRect().bottom) {
+      count.tabIndex = -1;
+      count.focus({ preventScroll: true });
+      // Once every script has settled the page (handout.js hides an empty handout tray above).
+      setTimeout(() => results.scrollIntoView({ block: "start" }), 0);
+    } else if (control) {
+      control.focus();
+    }
   }
   for (const form of document.querySelectorAll("form[data-apply-on-change]")) {
     const note = form.querySelector(".filters__note");

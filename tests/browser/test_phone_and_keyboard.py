@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from .screens import screenshot
+from .screens import PHONE, screenshot
 from .test_reader import GPS_TACTIC
 
 MAIN_PAGES = [
@@ -82,15 +82,16 @@ def test_keyboard_alone_reaches_everything_in_order_with_a_visible_focus(page: P
     first = focused(page)
     assert first["text"] == "Skip to content" and first["outline"] and first["onScreen"]
 
-    # Then the header in reading order: brand, the four sections, the search box.
+    # Then the header in reading order: brand, the five sections, the search box.
     order = []
-    for _ in range(7):
+    for _ in range(8):
         page.keyboard.press("Tab")
         order.append(focused(page))
-    assert [f["text"] for f in order[:5]] == [
+    assert [f["text"] for f in order[:6]] == [
         f"kb {settings.KB_SITE_NAME}", "Tactics", "Countermeasures", "Sources", "Matrix",
+        "Get help",
     ]  # fmt: skip
-    assert order[5]["id"] == "site-q" and order[6]["text"] == "Search"
+    assert order[6]["id"] == "site-q" and order[7]["text"] == "Search"
     assert all(f["outline"] for f in order), order
 
     # The skip link goes straight to the content.
@@ -105,7 +106,7 @@ def test_keyboard_alone_reaches_everything_in_order_with_a_visible_focus(page: P
     # Search and open a result with the keyboard alone.
     page.goto("/")
     page.keyboard.press("Tab")  # skip link
-    for _ in range(6):
+    for _ in range(7):
         page.keyboard.press("Tab")
     assert focused(page)["id"] == "site-q"
     page.keyboard.type("gps")
@@ -163,3 +164,89 @@ def test_the_whole_visit_with_the_keyboard_alone(page: Page):
     tab_to(page, "Make a printable handout")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/handout/\?ids=TT-0003"))
+
+
+SMALL_PHONE = {"width": 360, "height": 640}
+
+
+def on_screen(page: Page, selector: str) -> dict:
+    """Where the first element matching ``selector`` is, in px from the screen's top."""
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return {"top": box["y"], "bottom": box["y"] + box["height"]}
+
+
+def settled(page: Page, scripts: bool = True) -> None:
+    """Wait until the page has loaded and its scripts have run their last step."""
+    page.wait_for_load_state("load")
+    if scripts:
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
+
+
+@pytest.mark.parametrize("language", ["", "/ar"])
+@pytest.mark.parametrize("screen", [PHONE, SMALL_PHONE], ids=["390x844", "360x640"])
+def test_a_tactic_page_on_a_phone_opens_on_its_summary_and_red_flags(
+    browser, site, screen, language
+):
+    context = browser.new_context(base_url=site, viewport=screen, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{language}/tactics/TT-0003/gps-tracking-of-victims/")
+        settled(page)
+        height = screen["height"]
+        summary, red_flags = on_screen(page, ".lead"), on_screen(page, "#indicators")
+        first_flag = on_screen(page, ".indicators li")
+        assert summary["top"] >= 0 and summary["bottom"] <= height
+        assert summary["bottom"] <= red_flags["top"] and red_flags["bottom"] <= height
+        if screen is PHONE:  # the first red flag whole; on the small screen, its start
+            assert first_flag["bottom"] <= height
+        else:
+            assert first_flag["top"] + 20 <= height
+        # The dates and permanent links follow the red flags on screen...
+        assert on_screen(page, ".permalink")["top"] > on_screen(page, ".indicators")["bottom"]
+        # ...and the focus still moves down the screen, never back up.
+        tab_to(page, "^Permanent link|^http")
+        tops = []
+        for _ in range(12):
+            tops.append(
+                page.evaluate("document.activeElement.getBoundingClientRect().top + scrollY")
+            )
+            page.keyboard.press("Tab")
+        assert tops == sorted(tops), tops
+        assert overflow(page) == 0
+    finally:
+        context.close()
+
+
+def test_a_tactic_page_keeps_its_order_on_a_desktop_and_on_paper(page: Page):
+    page.goto("/tactics/TT-0003/gps-tracking-of-victims/")
+    assert on_screen(page, ".permalink")["bottom"] < on_screen(page, "#summary")["top"]
+    # The red flags come before the long description, within the first screen.
+    assert on_screen(page, "#indicators")["bottom"] < on_screen(page, "#description")["top"]
+    assert on_screen(page, ".indicators li")["bottom"] <= page.viewport_size["height"]
+    page.set_viewport_size(SMALL_PHONE)
+    page.emulate_media(media="print")
+    assert on_screen(page, ".permalink")["bottom"] < on_screen(page, "#summary")["top"]
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["with scripts", "without scripts"])
+def test_after_a_filter_on_a_phone_the_results_are_in_view(browser, site, scripts):
+    context = browser.new_context(
+        base_url=site, viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=scripts
+    )
+    page = context.new_page()
+    try:
+        page.goto("/tactics/")
+        page.get_by_role("link", name=re.compile("Filter and sort")).click()
+        page.get_by_role("checkbox", name=re.compile(r"^GPS and location tracking \d+")).check()
+        if not scripts:  # with scripts the form applies as soon as the box is ticked
+            page.get_by_role("button", name="Apply").click()
+        expect(page).to_have_url(re.compile(r"technology=gps"))
+        settled(page, scripts)
+        count, first_row = on_screen(page, ".result-count"), on_screen(page, ".entry-row")
+        assert count["top"] >= 0 and first_row["bottom"] <= PHONE["height"]
+        assert on_screen(page, ".jump-to-filters")["bottom"] <= PHONE["height"]  # back: one tap
+        if scripts:  # the count has the focus, so a screen reader says what changed
+            assert page.evaluate("document.activeElement.className") == "result-count"
+    finally:
+        context.close()

@@ -13,6 +13,7 @@ import unicodedata
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils.functional import Promise
@@ -47,27 +48,71 @@ def _without_blanks(value):
     return [item for item in value if item not in ("", None)] if value else value
 
 
-class TermField(django_filters.fields.ModelMultipleChoiceField):
+#: How much of a value not understood a message repeats (a pasted paragraph is cut short).
+QUOTED_LENGTH = 40
+
+
+def quoted(value: object) -> str:
+    """``value`` as a message repeats it: on one line, and cut short when long."""
+    text = " ".join(
+        "".join(" " if unicodedata.category(c) == "Cc" else c for c in str(value)).split()
+    )
+    return text if len(text) <= QUOTED_LENGTH else text[: QUOTED_LENGTH - 1] + "…"
+
+
+class InPlainWords:
+    """A filter's field whose "not one of the choices" error is its filter's own sentence
+    ("There is no platform called “whatsap”. Choose one from the list."), instead of
+    Django's "Select a valid choice. … is not one of the available choices.", with the
+    value repeated short. Every other error keeps its message."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)  # type: ignore[misc]
+        except ValidationError as error:
+            # "invalid_pk_value": a value the database cannot even compare (a NUL, say).
+            if getattr(error, "code", None) not in ("invalid_choice", "invalid_pk_value"):
+                raise
+            params = error.params or {}
+            value = params.get("value", params.get("pk", ""))
+            raise ValidationError(
+                self.error_messages["invalid_choice"],  # type: ignore[attr-defined]
+                code="invalid_choice",
+                params={"value": quoted(value)},
+            ) from None
+
+
+class TermField(InPlainWords, django_filters.fields.ModelMultipleChoiceField):
     def clean(self, value):
         return super().clean(_without_blanks(value))
 
 
-class ChoicesField(django_filters.fields.MultipleChoiceField):
+class ChoicesField(InPlainWords, django_filters.fields.MultipleChoiceField):
     def clean(self, value):
         return super().clean(_without_blanks(value))
+
+
+class ChoiceField(InPlainWords, django_filters.fields.ChoiceField):
+    pass
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
-    """Any of the chosen values of a field with fixed choices."""
+    """Any of the chosen values of a field with fixed choices; ``unknown`` is the message
+    for a value that is none of them (with ``%(value)s``)."""
 
     field_class = ChoicesField
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(widget=forms.CheckboxSelectMultiple, **kwargs)
+    def __init__(self, *, unknown: str | Promise, **kwargs) -> None:
+        super().__init__(
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": unknown},
+            **kwargs,
+        )
 
 
 class TermFilter(django_filters.ModelMultipleChoiceFilter):
-    """Entries carrying any of the chosen vocabulary terms, named by slug in the URL.
+    """Entries carrying any of the chosen vocabulary terms, named by slug in the URL;
+    ``unknown`` is the message for a slug that names no public term (with ``%(value)s``).
 
     Several values of one filter widen the result (OR); different filters narrow it (AND).
     """
@@ -75,7 +120,12 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = TermField
 
     def __init__(
-        self, model: type[Vocabulary], field_name: str, label: str | Promise, **kwargs
+        self,
+        model: type[Vocabulary],
+        field_name: str,
+        label: str | Promise,
+        unknown: str | Promise,
+        **kwargs,
     ) -> None:
         super().__init__(
             field_name=field_name,
@@ -83,6 +133,7 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
             queryset=public_terms(model),
             to_field_name="slug",
             widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": unknown},
             **kwargs,
         )
 
@@ -110,11 +161,18 @@ class ExactFilter(django_filters.ChoiceFilter):
     """``exact=1``: search the words as typed, without correcting any (the "search instead
     for ..." link that follows a correction)."""
 
+    field_class = ChoiceField
+
     def __init__(self) -> None:
         super().__init__(
             label=gettext_lazy("Exactly as typed"),
             choices=[("1", gettext_lazy("Yes"))],
             widget=forms.HiddenInput,
+            error_messages={
+                "invalid_choice": gettext_lazy(
+                    "“exact” can only be 1 (search the words exactly as typed), not “%(value)s”."
+                )
+            },
         )
 
 
@@ -123,12 +181,19 @@ class SortFilter(django_filters.ChoiceFilter):
     searching; otherwise the first ordering is the default. Every ordering ends with a
     unique key, so ties always come out in the same order."""
 
+    field_class = ChoiceField
+
     def __init__(self, orderings: dict[str, tuple[str | Promise, tuple]]) -> None:
         self.orderings = orderings
         super().__init__(
             label=gettext_lazy("Sort by"),
             choices=[(key, label) for key, (label, _) in orderings.items()],
             empty_label=None,
+            error_messages={
+                "invalid_choice": gettext_lazy(
+                    "The results cannot be sorted by “%(value)s”. Choose an order from the list."
+                )
+            },
         )
 
     def chosen(self, value: str | None, *, searching: bool) -> str:
@@ -139,6 +204,9 @@ class SortFilter(django_filters.ChoiceFilter):
             return "relevance" if searching else browsing
         return browsing if value == "relevance" and not searching else value
 
+
+#: The message for an actor's slug that names no public actor (both lists filter by actor).
+UNKNOWN_ACTOR = gettext_lazy("There is no actor called “%(value)s”. Choose one from the list.")
 
 # "ID" order must compare TT-0009 < TT-0010 < TT-10000: shorter IDs first, then by text.
 BY_PUBLIC_ID = (Length("public_id"), "public_id")
@@ -183,12 +251,39 @@ class TacticFilter(KnowledgeBaseFilterSet):
 
     q = SearchFilter()
     exact = ExactFilter()
-    category = TermFilter(Category, "category", gettext_lazy("Category"))
-    technology = TermFilter(Technology, "technologies", gettext_lazy("Technology"))
-    platform = TermFilter(Platform, "platforms", gettext_lazy("Platform"))
-    stage = TermFilter(Stage, "stages", gettext_lazy("Stage"))
-    group = TermFilter(TargetGroup, "target_groups", gettext_lazy("Targeted group"))
-    actor = TermFilter(Actor, "countermeasures__actors", gettext_lazy("Countered by"))
+    category = TermFilter(
+        Category,
+        "category",
+        gettext_lazy("Category"),
+        gettext_lazy("There is no category called “%(value)s”. Choose one from the list."),
+    )
+    technology = TermFilter(
+        Technology,
+        "technologies",
+        gettext_lazy("Technology"),
+        gettext_lazy("There is no technology called “%(value)s”. Choose one from the list."),
+    )
+    platform = TermFilter(
+        Platform,
+        "platforms",
+        gettext_lazy("Platform"),
+        gettext_lazy("There is no platform called “%(value)s”. Choose one from the list."),
+    )
+    stage = TermFilter(
+        Stage,
+        "stages",
+        gettext_lazy("Stage"),
+        gettext_lazy("There is no stage called “%(value)s”. Choose one from the list."),
+    )
+    group = TermFilter(
+        TargetGroup,
+        "target_groups",
+        gettext_lazy("Targeted group"),
+        gettext_lazy("There is no targeted group called “%(value)s”. Choose one from the list."),
+    )
+    actor = TermFilter(
+        Actor, "countermeasures__actors", gettext_lazy("Countered by"), UNKNOWN_ACTOR
+    )
     sort = SortFilter(
         {
             "relevance": (
@@ -228,8 +323,11 @@ class CountermeasureFilter(KnowledgeBaseFilterSet):
         field_name="response_kind",
         label=gettext_lazy("Kind of response"),
         choices=ResponseKind.choices,
+        unknown=gettext_lazy(
+            "There is no kind of response called “%(value)s”. Choose one from the list."
+        ),
     )
-    actor = TermFilter(Actor, "actors", gettext_lazy("Actor"))
+    actor = TermFilter(Actor, "actors", gettext_lazy("Actor"), UNKNOWN_ACTOR)
     sort = SortFilter(
         {
             "relevance": (
@@ -257,7 +355,13 @@ class SourceFilter(KnowledgeBaseFilterSet):
 
     q = SearchFilter()
     exact = ExactFilter()
-    kind = ChoicesFilter(label=gettext_lazy("Kind of source"), choices=SourceKind.choices)
+    kind = ChoicesFilter(
+        label=gettext_lazy("Kind of source"),
+        choices=SourceKind.choices,
+        unknown=gettext_lazy(
+            "There is no kind of source called “%(value)s”. Choose one from the list."
+        ),
+    )
     sort = SortFilter(
         {
             "relevance": (
@@ -289,6 +393,9 @@ class DocumentFilter(KnowledgeBaseFilterSet):
         field_name="kind",
         label=pgettext_lazy("kind of search result", "Type"),
         choices=DocumentKind.choices,
+        unknown=gettext_lazy(
+            "There is no type of result called “%(value)s”. Choose one from the list."
+        ),
     )
     sort = SortFilter(
         {

@@ -50,12 +50,9 @@ def source_date(source: Source) -> str:
 
 
 @register.filter
-def get_field_label(form, name: str) -> str:
-    """The label of ``form``'s field ``name``, for messages keyed by field name."""
-    try:
-        return form[name].label
-    except KeyError:
-        return name
+def field_errors(form, name: str) -> list[str]:
+    """The messages about ``form``'s field ``name`` (none when it was understood)."""
+    return list(form.errors.get(name, [])) if form.is_bound else []
 
 
 @register.simple_tag(takes_context=True)

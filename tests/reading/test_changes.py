@@ -190,6 +190,14 @@ def test_a_pending_revisions_changes_are_not_told(admin_client, reader):
     assert "admin" not in listed.lower() and "Draft" not in listed
 
 
+def test_a_renamed_entrys_old_name_is_said_in_the_readers_language():
+    tactic = make_tactic("Lantern", name_es="Linterna")
+    record_version(tactic, "First")
+    version = publish_change(tactic, "Renamed", name="Lanterns")
+    with translation.override("es"):
+        assert "“Linterna”" in str(describe([version])[version.pk][0])
+
+
 def test_the_change_log_is_in_the_readers_language(reader):
     tactic = make_tactic("Lantern")
     record_version(tactic, "First")

@@ -121,7 +121,9 @@ def _compare(
         if old.title != new.title:
             changes.append(Change("title", name=old.title))
     elif _english(old, "name") != _english(new, "name"):
-        changes.append(Change("renamed", name=_english(old, "name")))
+        # The English decides that it was renamed; the old name is said in the reader's
+        # language where it had one.
+        changes.append(Change("renamed", name=str(old.name)))
     for name in ("summary", "description"):
         if name in translated_names(model) and _english(old, name) != _english(new, name):
             changes.append(Change(name if _english(old, name) else f"{name}_added"))

@@ -26,6 +26,11 @@ transaction; on SQLite (where a transaction would hold the write lock and keep e
 waiting for the whole build) none, and an edition whose version moved on during the build
 is thrown away and built again. Entries are read a chunk at a time (``CHUNK_SIZE``) and
 written as they are read, so the memory a build takes does not grow with the knowledge base.
+
+The offline copies (kb.offline.export) are built last, in the same moment of the database:
+every page of every language is rendered once, one at a time, into a working folder on the
+disk, and each zip is then written to its file a page at a time. Their memory grows only
+with the zips' directories (a few hundred bytes per page), never with the pages' text.
 """
 
 from __future__ import annotations
@@ -49,13 +54,17 @@ from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 
 from kb.models import ContentVersion, current_content_version
-from kb.models.translations import SOURCE_LANGUAGE
+from kb.models.translations import SOURCE_LANGUAGE, content_languages
+from kb.offline.export import copied_pages, render_pages, write_zip
+from kb.offline.links import CopyLayout
 
 from . import SiteAddress
 from .document import write_document
 from .editions import (
     CSV_FILES,
+    FILES,
     MANIFEST,
+    OFFLINE_FILES,
     PARTIAL_PREFIX,
     Edition,
     built_editions,
@@ -112,6 +121,12 @@ def write_file(
         io.TextIOWrapper(raw, encoding=encoding, newline="") as out,
     ):
         writer(out, edition, site, chunk_size=chunk_size)
+    return _figures(path, started)
+
+
+def _figures(path: Path, started: float) -> dict:
+    """The manifest's figures of the file written at ``path``: its size, SHA-256, and the
+    seconds since ``started``."""
     digest = hashlib.sha256()
     with open(path, "rb") as written:
         for block in iter(lambda: written.read(BLOCK_SIZE), b""):
@@ -121,6 +136,55 @@ def write_file(
         "sha256": digest.hexdigest(),
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def write_data_files(edition: Edition, folder: Path, *, chunk_size: int = CHUNK_SIZE) -> None:
+    """Write the JSON, CSV and STIX files of ``edition`` into ``folder``, in every language,
+    recording each in ``edition.files``."""
+    for stored, name, language in edition_files():
+        if name not in OFFLINE_FILES:
+            edition.files[stored] = write_file(
+                name, folder / stored, edition, chunk_size=chunk_size, language=language
+            )
+
+
+def offline_copy_root(edition: Edition, stored: str) -> str:
+    """The folder an offline copy's zip unzips into: its download name without ``.zip``,
+    ``kb-<version>-offline-es``."""
+    return edition.download_name(stored).removesuffix(".zip").replace(".", "-")
+
+
+def write_offline_copies(edition: Edition, folder: Path) -> None:
+    """Write the offline copies of ``edition`` (a zip per language and one of every
+    language) into ``folder``, rendering every page once, recording each in
+    ``edition.files`` (a zip's seconds are its own writing; the rendering they share is
+    logged)."""
+    copies = {
+        stored: FILES[name].copied_languages(language)
+        for stored, name, language in edition_files()
+        if name in OFFLINE_FILES
+    }
+    languages = [code for code in content_languages() if any(code in c for c in copies.values())]
+    pages = copied_pages(languages)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kb-offline-") as working:
+        render_pages(pages, Path(working))
+        logger.info(
+            "Offline copies: %s pages rendered in %.1f s.",
+            len(pages),
+            time.perf_counter() - started,
+        )
+        for stored, held in copies.items():
+            started = time.perf_counter()
+            write_zip(
+                folder / stored,
+                pages,
+                Path(working),
+                CopyLayout(held, settings.KB_SITE_URL),
+                root=offline_copy_root(edition, stored),
+                moment=edition.changed_at,
+            )
+            edition.files[stored] = _figures(folder / stored, started)
 
 
 @contextmanager
@@ -145,10 +209,8 @@ def _write_edition(version: ContentVersion, partial: Path, chunk_size: int) -> E
         changed_at=version.changed_at,
         generated_at=timezone.now(),
     )
-    for stored, name, language in edition_files():
-        edition.files[stored] = write_file(
-            name, partial / stored, edition, chunk_size=chunk_size, language=language
-        )
+    write_data_files(edition, partial, chunk_size=chunk_size)
+    write_offline_copies(edition, partial)
     (partial / MANIFEST).write_text(json.dumps(edition.manifest(), indent=2) + "\n")
     return edition
 

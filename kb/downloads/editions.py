@@ -13,6 +13,10 @@ own names (``kb.json``, ``tactics.csv``), each translation with its code before 
 extension (``kb.es.json``, ``tactics.es.csv``). A reader gets the language of the address
 they ask at (``/es/downloads/kb.json`` is ``kb.es.json``). The STIX bundle is one file,
 carrying every translation inside it.
+
+The offline copy (kb.offline.export: the published site as static pages in a zip) is built
+the same way: one zip per language (``kb-offline.zip``, ``kb-offline.es.zip``) and one of
+every language (``kb-offline-all-languages.zip``), the same file at every address.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ PARTIAL_PREFIX = ".building-"
 # Which files an edition holds, in its folder's name: raised whenever that changes, so that
 # an edition built before is not taken for the current version's (the current one is then
 # built, while the older one is served as the previous edition).
-LAYOUT = 2
+LAYOUT = 3
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,9 @@ class DownloadFile:
     description: str | Promise
     #: Whether the file is built in every language (else once, in English).
     translated: bool = True
+    #: Whether the file is an offline copy (a zip of static pages, kb.offline.export): of
+    #: its own language when translated, else of every language.
+    offline: bool = False
 
     @property
     def stem(self) -> str:
@@ -59,6 +66,10 @@ class DownloadFile:
     def languages(self) -> list[str]:
         """The languages the file is built in."""
         return content_languages() if self.translated else [SOURCE_LANGUAGE]
+
+    def copied_languages(self, language: str) -> tuple[str, ...]:
+        """The languages an offline copy built in ``language`` holds: that one, or all."""
+        return (language,) if self.translated else tuple(content_languages())
 
 
 FILES: dict[str, DownloadFile] = {
@@ -101,9 +112,26 @@ FILES: dict[str, DownloadFile] = {
             # One bundle: its translations are language-content objects inside it.
             translated=False,
         ),
+        DownloadFile(
+            "kb-offline.zip",
+            "application/zip",
+            gettext_lazy("Every published page in this language, as web pages to read offline"),
+            offline=True,
+        ),
+        DownloadFile(
+            "kb-offline-all-languages.zip",
+            "application/zip",
+            gettext_lazy(
+                "Every published page in every language, with the language switcher, as web "
+                "pages to read offline"
+            ),
+            translated=False,
+            offline=True,
+        ),
     )
 }
 CSV_FILES = {name: file for name, file in FILES.items() if name.endswith(".csv")}
+OFFLINE_FILES = {name: file for name, file in FILES.items() if file.offline}
 
 
 def stored_name(name: str, language: str) -> str:
@@ -173,11 +201,13 @@ class Edition:
         """The name a reader's file is saved under, which says the version it holds and any
         language but English: ``kb-<version>.json``, ``kb-<version>-tactics.csv``,
         ``kb-<version>.stix.json``; ``kb-<version>.es.json``, ``kb-<version>-tactics.es.csv``
-        (for the stored names ``kb.es.json``, ``tactics.es.csv``)."""
+        (for the stored names ``kb.es.json``, ``tactics.es.csv``); ``kb-<version>-offline.zip``,
+        ``kb-<version>-offline.es.zip``, ``kb-<version>-offline-all-languages.zip``."""
         stem, _, extension = name.partition(".")
         if stem == "kb":
             return f"kb-{self.version}.{extension}"
-        return f"kb-{self.version}-{stem}.{extension}"
+        # The offline copies: kb-<version>-offline.es.zip, kb-<version>-offline-all-languages.zip
+        return f"kb-{self.version}-{stem.removeprefix('kb-')}.{extension}"
 
     def manifest(self) -> dict:
         return {

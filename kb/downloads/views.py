@@ -6,8 +6,9 @@ previous``), while the current one is built in the background (kb.downloads.buil
 503 "being prepared" page, with ``Retry-After``, when no edition has been built at all.
 
 The page and its files are in the language of the address: /es/downloads/ offers, and
-/es/downloads/kb.json serves, the Spanish files (kb.es.json); the unprefixed addresses the
-English ones, as they always have. The STIX bundle is the same file at every address.
+/es/downloads/kb.json serves, the Spanish files (kb.es.json, the offline copy
+kb-offline.es.zip); the unprefixed addresses the English ones, as they always have. The
+STIX bundle and the offline copy of every language are the same file at every address.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def downloads(request: HttpRequest) -> HttpResponse:
             "json_file": _listed("kb.json", edition),
             "csv_files": [_listed(name, edition) for name in CSV_FILES],
             "stix_file": _listed("kb.stix.json", edition),
+            "offline_file": _listed("kb-offline.zip", edition),
+            "offline_file_of_every_language": _listed("kb-offline-all-languages.zip", edition),
         },
     )
     link_licence(response)
@@ -151,3 +154,13 @@ def download_csv(request: HttpRequest, name: str) -> HttpResponseBase:
 def download_stix(request: HttpRequest) -> HttpResponseBase:
     """The published content as a STIX 2.1 bundle."""
     return serve(request, "kb.stix.json")
+
+
+def download_offline_copy(request: HttpRequest) -> HttpResponseBase:
+    """The offline copy in the language of the address: a zip of static pages."""
+    return serve(request, "kb-offline.zip")
+
+
+def download_offline_copy_of_every_language(request: HttpRequest) -> HttpResponseBase:
+    """The offline copy of every language: a zip of static pages, with the switcher."""
+    return serve(request, "kb-offline-all-languages.zip")

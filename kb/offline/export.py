@@ -217,6 +217,23 @@ def write_copy(
     )
 
 
+def write_zip(
+    path: Path,
+    pages: list[CopiedPage],
+    rendered: Path,
+    layout: CopyLayout,
+    *,
+    root: str,
+    moment: datetime,
+) -> None:
+    """Write the copy of ``layout``'s languages as the zip file ``path``, in a folder
+    ``root``, from the pages rendered into ``rendered``. Each file is read from the disk and
+    deflated into the zip on the disk in turn: the memory this takes grows only with the
+    zip's directory (a few hundred bytes per file), never with the pages themselves."""
+    with zipfile.ZipFile(path, "w") as archive:
+        write_copy(pages, rendered, layout, ZipTarget(archive, root, moment))
+
+
 def build_copies(copies: dict[Path, tuple[str, ...]], *, roots: dict[Path, str]) -> None:
     """Write each zip file of ``copies`` (its path, and the languages it holds), each in a
     folder named by ``roots``, rendering every page once."""
@@ -229,8 +246,7 @@ def build_copies(copies: dict[Path, tuple[str, ...]], *, roots: dict[Path, str])
         render_pages(pages, Path(working))
         for path, held in copies.items():
             layout = CopyLayout(held, settings.KB_SITE_URL)
-            with zipfile.ZipFile(path, "w") as archive:
-                write_copy(pages, Path(working), layout, ZipTarget(archive, roots[path], moment))
+            write_zip(path, pages, Path(working), layout, root=roots[path], moment=moment)
 
 
 def build_folder(output: Path, languages: tuple[str, ...]) -> None:

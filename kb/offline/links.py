@@ -14,7 +14,10 @@ language's pages at the top, so it opens at ``index.html`` whatever the language
 Templates mark what only works on the live site, and what only the copy needs, with three
 attributes (in the site's pages they change nothing):
 
-- ``data-live-only``: hidden in the copy (the filter forms, which need a server);
+- ``data-live-only``: hidden in the copy (the filter forms, which need a server; the
+  handout, suggestions, embedding, the footer's downloads, API, feed and "Save for
+  offline"), by a ``hidden`` attribute and, in case a script would show it, by the
+  stylesheet (the copy's ``<html>`` carries ``data-offline-copy``);
 - ``data-offline-only`` (with ``hidden``): shown in the copy only (a note saying so);
 - ``data-live-link`` on a link: always to the live site (the same list, to filter it there).
 """
@@ -120,6 +123,10 @@ class LinkRewriter:
             return match[1] + html.escape(value) + match[3]
 
         tag = _LINK.sub(one, tag)
+        if tag.startswith("<html"):
+            # The stylesheet keeps what is live-only hidden even if a script would show it
+            # (the handout's button): [data-offline-copy] [data-live-only].
+            tag = tag[:-1] + " data-offline-copy>"
         if " data-live-only" in tag and not _HIDDEN.search(tag):
             tag = tag[:-1].rstrip("/") + " hidden>"
         if " data-offline-only" in tag:

@@ -107,6 +107,12 @@ urlpatterns = [
     path("downloads/kb.json", downloads.download_json, name="download-json"),
     path("downloads/<slug:name>.csv", downloads.download_csv, name="download-csv"),
     path("downloads/kb.stix.json", downloads.download_stix, name="download-stix"),
+    path("downloads/kb-offline.zip", downloads.download_offline_copy, name="download-offline"),
+    path(
+        "downloads/kb-offline-all-languages.zip",
+        downloads.download_offline_copy_of_every_language,
+        name="download-offline-all",
+    ),
     path("about/", about.about, name="about"),
     path("offline/search/", offline.offline_search, name="offline-search"),
     path("offline/search-index.js", offline.offline_search_index, name="offline-search-index"),

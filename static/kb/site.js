@@ -88,7 +88,9 @@ document.addEventListener("DOMContentLoaded", () => {
 // saved (/offline/): the service worker at the site's root (kb/worker/, docs/offline.md),
 // registered once the page has loaded so that it never slows the page down. It is told of
 // this page, which it did not see arrive on a first visit.
-if ("serviceWorker" in navigator) {
+// Not in the offline copy (kb.offline.links marks its pages): its files are its own, on the
+// reader's disk or a static host that has no worker.
+if ("serviceWorker" in navigator && !document.documentElement.hasAttribute("data-offline-copy")) {
   window.addEventListener("load", async () => {
     try {
       await navigator.serviceWorker.register("/service-worker.js");

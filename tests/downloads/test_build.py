@@ -12,13 +12,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 
 from kb.downloads import build
-from kb.downloads.build import build_downloads, wait_for_background_build
+from kb.downloads.build import build_downloads, wait_for_background_build, write_data_files
 from kb.downloads.editions import (
     FILES,
     MANIFEST,
     PARTIAL_PREFIX,
+    Edition,
     built_editions,
     downloads_dir,
     edition_files,
@@ -27,6 +29,7 @@ from kb.downloads.editions import (
 from kb.models import Status, current_content_version
 
 from ..factories import cite, make_countermeasure, make_source, make_tactic
+from .files import edition_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +42,11 @@ def test_the_command_builds_every_file_of_the_current_version_once():
     assert edition.is_of(current_content_version())
     stored = [name for name, _kind, _language in edition_files()]
     assert sorted(path.name for path in edition.folder.iterdir()) == sorted([*stored, MANIFEST])
-    # The JSON and CSV files in every language, the STIX bundle once.
-    assert len(stored) == 4 * (len(FILES) - 1) + 1
+    # The JSON and CSV files and the offline copy in every language; the STIX bundle and the
+    # offline copy of every language once.
+    assert len(stored) == 4 * (len(FILES) - 2) + 2
     assert {"kb.json", "kb.es.json", "tactics.ar.csv", "kb.stix.json"} <= set(stored)
+    assert {"kb-offline.zip", "kb-offline.ar.zip", "kb-offline-all-languages.zip"} <= set(stored)
     for name in stored:
         assert name in out.getvalue()
         assert edition.path(name).stat().st_size == edition.size(name) > 0
@@ -59,13 +64,18 @@ def test_only_published_content_is_in_the_files():
         make_countermeasure(f"Hidden response {status}", status=status, counters=[tactic])
         cite(hidden, make_source(title=f"Hidden report {status}", status=status), "Quote")
     edition = build_downloads()
-    # Every file, in every language.
-    texts = {name: edition.path(name).read_text(encoding="utf-8-sig") for name in edition.files}
+    # Every file, in every language, and every page of the offline copies.
+    texts = edition_texts(edition)
     for name, text in texts.items():
         assert "Hidden" not in text, name
         assert "TT-0002" not in text and "CM-0002" not in text, name
     for name in ("kb.json", "tactics.csv", "kb.stix.json"):
         assert "Visible lantern" in texts[name], name
+    for copy in ("kb-offline.zip", "kb-offline.es.zip", "kb-offline-all-languages.zip"):
+        pages = [name for name in texts if name.startswith(f"{copy}/")]
+        assert any("/tactics/TT-0001/" in name for name in pages), copy
+        assert not any("TT-0002" in name or "CM-0002" in name for name in pages), copy
+        assert any("Visible lantern" in texts[name] for name in pages), copy
     assert "Visible beacon" in texts["countermeasures.csv"]
     assert "Visible report" in texts["sources.csv"]
     assert "A visible quote" in texts["citations.csv"]
@@ -110,16 +120,22 @@ def test_another_process_building_means_this_one_does_not():
     assert build_downloads() is not None
 
 
-def test_memory_does_not_grow_with_the_knowledge_base():
+def test_memory_of_the_data_files_does_not_grow_with_the_knowledge_base(tmp_path):
+    """The JSON, CSV and STIX files, written a chunk of entries at a time. (The offline
+    copies, built by the same build, have their own test in tests/offline/test_export.py:
+    tracing every page's rendering here took minutes.)"""
+
     def peak_after_adding(tactics: int) -> int:
         for _ in range(tactics):
             tactic = make_tactic(summary="A summary of some length. " * 20)
             tactic.indicators.create(text="A red flag")
             cite(tactic, make_source(), "A quote from the source. " * 10)
             make_countermeasure(counters=[tactic])
+        version = current_content_version()
+        edition = Edition(tmp_path, version.number, version.changed_at, timezone.now())
         tracemalloc.start()
         try:
-            build_downloads(chunk_size=10)
+            write_data_files(edition, tmp_path, chunk_size=10)
             return tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()

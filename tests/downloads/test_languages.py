@@ -20,6 +20,7 @@ from kb.downloads.tabular import TABLES, read_cell
 from kb.models import Category, Mitigation, Status
 
 from ..factories import cite, make_countermeasure, make_source, make_tactic, make_term
+from .files import edition_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -229,8 +230,7 @@ def test_no_pending_translation_and_no_unpublished_entry_is_in_any_file(reader):
     for status in (Status.DRAFT, Status.IN_REVIEW, Status.RETIRED):
         make_tactic(f"Hidden {status}", status=status, name_es="Oculta", summary_es="Oculta.")
     edition = build_downloads()
-    for name in edition.files:
-        text = edition.path(name).read_text(encoding="utf-8-sig")
+    for name, text in edition_texts(edition).items():
         assert "endiente" not in text and "Oculta" not in text and "Hidden" not in text, name
     (spanish,) = document(reader.get("/es/downloads/kb.json"))["tactics"]
     assert spanish["name"] == "Lantern signals"

@@ -16,9 +16,12 @@ from ..factories import make_tactic
 
 pytestmark = pytest.mark.django_db
 
-URLS = ["/downloads/kb.json", "/downloads/kb.stix.json"] + [
-    f"/downloads/{name}" for name in FILES if name.endswith(".csv")
-]
+URLS = [
+    "/downloads/kb.json",
+    "/downloads/kb.stix.json",
+    "/downloads/kb-offline.zip",
+    "/downloads/kb-offline-all-languages.zip",
+] + [f"/downloads/{name}" for name in FILES if name.endswith(".csv")]
 
 
 @pytest.mark.parametrize("url", URLS)

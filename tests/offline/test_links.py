@@ -36,3 +36,13 @@ def test_links_become_relative_or_go_to_the_live_site():
     assert '<form data-live-only action="" hidden>' in out
     assert "<p data-offline-only>" in out
     assert 'href="https://kb.example/es/tactics/" data-live-link' in out
+
+
+def test_the_copy_s_pages_say_they_are_the_copy_so_live_only_parts_stay_hidden():
+    rewriter = LinkRewriter(EVERY, {"/": "index.html"})
+    page = '<html lang="ar" dir="rtl"><button data-live-only hidden>Add</button></html>'
+    out = rewriter.page(page, "index.html", "/")
+    # The stylesheet hides [data-live-only] under [data-offline-copy], even once a script
+    # has taken the button's hidden attribute away.
+    assert out.startswith('<html lang="ar" dir="rtl" data-offline-copy>')
+    assert "<button data-live-only hidden>" in out

@@ -11,7 +11,8 @@ from kb.downloads.editions import downloads_dir
 
 class Command(BaseCommand):
     help = (
-        "Build every download (kb.json and the CSV files in every language, kb.stix.json) of "
+        "Build every download (kb.json, the CSV files and the offline copy in every language, "
+        "kb.stix.json, the offline copy of every language) of "
         "the current content version into KB_DOWNLOADS_DIR, unless built already; waits for "
         "a build in progress."
     )
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         )
         for name, figures in edition.files.items():
             self.stdout.write(
-                f"  {name:<20} {figures['bytes']:>14,} bytes  {figures['seconds']:>8.1f} s"
+                f"  {name:<28} {figures['bytes']:>14,} bytes  {figures['seconds']:>8.1f} s"
             )
         # Linux counts the peak in KiB.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

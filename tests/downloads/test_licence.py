@@ -19,6 +19,8 @@ FILES = (
     "/downloads/tactics.csv",
     "/downloads/citations.csv",
     "/es/downloads/kb.json",
+    "/es/downloads/kb-offline.zip",
+    "/downloads/kb-offline-all-languages.zip",
 )
 LINK = f'<{CONTENT_LICENCE.url}>; rel="license"'
 

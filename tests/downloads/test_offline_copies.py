@@ -13,6 +13,7 @@ from django.utils.translation import gettext, override
 
 from kb.downloads.build import build_downloads
 from kb.downloads.editions import FILES
+from kb.licence import CONTENT_LICENCE
 from kb.models import Status
 
 from ..factories import make_tactic
@@ -76,7 +77,7 @@ def test_a_language_s_zip_opens_at_its_pages_in_one_folder(reader, edition):
         assert all(name.startswith(root) for name in names)
         home = archive.read(root + "index.html").decode()
         assert '<html lang="es"' in home
-        assert root + "README.txt" in names
+        assert CONTENT_LICENCE.url in archive.read(root + "README.txt").decode()
         assert not any(name.startswith(root + "es/") for name in names)
         (tactic,) = [n for n in names if re.search(r"/tactics/TT-0001/[^/]+/index\.html$", n)]
         assert "Señales" in archive.read(tactic).decode()

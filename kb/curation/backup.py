@@ -35,12 +35,14 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.management.sql import emit_post_migrate_signal
-from django.core.serializers.base import DeserializationError
+from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.migrations.state import StateApps
 from django.utils import timezone
 
 from kb import bulk
@@ -265,31 +267,54 @@ def _migration_targets(recorded: list[list[str]]) -> list[tuple[str, str]]:
     )
 
 
-def _migrate_to(targets: list[tuple[str, str]]) -> None:
+def _migrate_to(targets: list[tuple[str, str]]) -> StateApps:
+    """Bring the empty database's schema to ``targets``; the models as they were there."""
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(targets)
+    state = executor.migrate(targets, plan=plan)
     if plan:
-        state = executor.migrate(targets, plan=plan)
         # Content types and permissions, which the backup's groups refer to by name.
         emit_post_migrate_signal(0, False, DEFAULT_DB_ALIAS, apps=state.apps, plan=plan)
+    return state.apps
 
 
-def _load(objects: list[dict]) -> Summary:
+class _RecordsAsOf(PythonDeserializer):
+    """Django's deserializer, whose kb records are saved as kb's models were at the backup's
+    migrations (``models_then``), not as they are in the code: a column a later migration
+    adds does not exist yet while an older backup loads. Records are read with the code's
+    models first, so that natural keys (a history row's user, a group's permissions) resolve
+    as usual."""
+
+    models_then: StateApps
+
+    def _handle_object(self, obj: dict) -> Iterator[DeserializedObject]:
+        for record in super()._handle_object(obj):  # type: ignore[misc]
+            now = record.object
+            if now._meta.app_label == "kb":
+                then = self.models_then.get_model(now._meta.label)
+                record.object = then(
+                    **{f.attname: getattr(now, f.attname) for f in then._meta.concrete_fields}
+                )
+            yield record
+
+
+def _load(objects: list[dict], models_then: StateApps) -> Summary:
     counts: dict[str, int] = {}
     deferred = []
     try:
-        loaded = serializers.deserialize("python", objects, handle_forward_references=True)
+        loaded = _RecordsAsOf(objects, handle_forward_references=True)
+        loaded.models_then = models_then
         for record in loaded:
             # Raw saves write no history, but setting many-to-many links would: the
             # backup's own history is the record of what happened.
-            record.object.skip_history_when_saving = True  # type: ignore[attr-defined]
+            record.object.skip_history_when_saving = True
             record.save()
             counts[record.object._meta.label] = counts.get(record.object._meta.label, 0) + 1
             if record.deferred_fields:
                 deferred.append(record)
         for record in deferred:
             record.save_deferred_fields()
-        touched = [apps.get_model(label) for label in counts]
+        touched = [models_then.get_model(label) for label in counts]
         connection.check_constraints(table_names=[model._meta.db_table for model in touched])
     except (DeserializationError, IntegrityError) as error:
         raise BackupError(f"A record in the backup cannot be loaded: {error}") from None
@@ -315,9 +340,9 @@ def restore_backup(path: Path) -> Summary:
         raise BackupError(
             f"The database is not empty ({listed}). Restore into a new, empty database."
         )
-    _migrate_to(_migration_targets(backup["migrations"]))
+    models_then = _migrate_to(_migration_targets(backup["migrations"]))
     with bulk.operation(), transaction.atomic():
-        loaded = _load(backup["objects"])
+        loaded = _load(backup["objects"], models_then)
     call_command("migrate", interactive=False, verbosity=0)
     with transaction.atomic():
         indexing.rebuild()

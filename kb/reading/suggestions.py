@@ -229,7 +229,12 @@ def _tell_reviewers(request: HttpRequest, suggestion: Suggestion) -> None:
 def suggest(request: HttpRequest) -> HttpResponse:
     """The suggestion form (``?about=TT-0003`` from an entry's page), and what it sends."""
     if request.method != "POST":
-        entry = public_entry_named(request.GET.get("about", ""))
+        about = request.GET.get("about", "")
+        entry = public_entry_named(about)
+        if about and entry is None:
+            # An ID that names no public entry (a draft's, or none) is not repeated anywhere
+            # on the page, its shared address included: the plain form, as for no ID.
+            return redirect(request.path)
         kind = SuggestionKind.CORRECTION if entry else SuggestionKind.NEW_TACTIC
         initial: dict[str, str] = {"kind": kind}
         if entry is not None:

@@ -104,9 +104,12 @@ def test_coming_from_an_entry_the_form_is_about_it(reader):
 
 def test_a_draft_is_never_named_on_the_form(reader):
     draft = make_tactic("Secretdraft lantern", status=Status.DRAFT)
-    page = reader.get(f"/suggest/?about={draft.public_id}").text
-    assert draft.public_id not in page
-    assert "Secretdraft" not in page
+    response = reader.get(f"/suggest/?about={draft.public_id}", follow=True)
+    # The plain form, at an address that does not repeat the ID either (link previews show it).
+    assert response.redirect_chain == [("/suggest/", 302)]
+    assert response.context["form"]["about"].value() is None
+    assert draft.public_id not in response.text
+    assert "Secretdraft" not in response.text
     response = send(reader, about=draft.public_id, kind=SuggestionKind.CORRECTION)
     assert response.status_code == 200
     assert f"No public entry has the ID “{draft.public_id}”" in response.text

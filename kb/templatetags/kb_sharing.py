@@ -31,6 +31,7 @@ CARD_PAGES = {
     "countermeasure-version",
 }
 ENTRY_PAGES = CARD_PAGES | {"source-detail", "source-version"}
+VERSION_PAGES = {"tactic-version", "countermeasure-version", "source-version"}
 
 
 def open_graph_locale(code: str) -> str:
@@ -81,17 +82,20 @@ def link_preview(context: template.Context) -> LinkPreview | None:
     language = reading_language()
     alternates = context.get("alternates")
     alternates = alternates() if callable(alternates) else alternates or []
-    if entry is None:
+    # An entry's picture shows the entry as it is now; a version page shows the site's
+    # picture, since the version may have said something else (another name, say).
+    pictured = None if url_name in VERSION_PAGES else entry
+    if pictured is None:
         image_alt = str(context.get("site_name", ""))
     else:
-        name = entry.title if isinstance(entry, Source) else entry.name  # type: ignore[attr-defined]
-        image_alt = f"{previews.KINDS[type(entry)]} {entry.public_id}: {name}"
+        name = pictured.title if isinstance(pictured, Source) else pictured.name  # type: ignore[attr-defined]
+        image_alt = f"{previews.KINDS[type(pictured)]} {pictured.public_id}: {name}"
     page_url = request.build_absolute_uri(request.path)
     return LinkPreview(
         url=request.build_absolute_uri(),
         type="article" if entry is not None else "website",
         locale=open_graph_locale(language),
-        image_url=request.build_absolute_uri(previews.preview_path(entry)),
+        image_url=request.build_absolute_uri(previews.preview_path(pictured)),
         image_alt=image_alt,
         locale_alternates=[
             open_graph_locale(a.code) for a in alternates if a.url and a.code != language
@@ -108,13 +112,16 @@ class EmbedCode:
 
 @register.simple_tag(takes_context=True)
 def embed_code(
-    context: template.Context, entry: Entry, version: PublishedVersion | None = None
+    context: template.Context,
+    entry: Entry,
+    version: PublishedVersion | None = None,
+    shown: Tactic | Countermeasure | None = None,
 ) -> EmbedCode | None:
-    """The code that shows ``entry``'s card (at ``version``, if given) in another page, or
-    None for entries without a card (sources, drafts)."""
+    """The code that shows ``entry``'s card (at ``version``, if given, as ``shown`` there)
+    in another page, or None for entries without a card (sources, drafts)."""
     request = context.get("request")
     if request is None or not isinstance(entry, Tactic | Countermeasure) or not entry.is_public:
         return None
-    card = Card(entry=entry, shown=entry, version=version or None)
+    card = Card(entry=entry, shown=shown or entry, version=version or None)
     src = request.build_absolute_uri(card.embed_path)
     return EmbedCode(src=src, html=iframe_html(src, card.title, CARD_WIDTH, CARD_HEIGHT))

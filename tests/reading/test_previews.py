@@ -61,4 +61,7 @@ def test_every_kind_of_page_has_open_graph_and_twitter_tags(reader):
     text = reader.get(page).text
     assert f'content="http://testserver/tactics/{tactic.public_id}/preview.png"' in text
     assert '<meta property="og:locale:alternate" content="ar_AR">' in text
+    # A version page may show another name than today's picture: it shows the site's.
+    version = reader.get(f"/tactics/{tactic.public_id}/v1/").text
+    assert 'property="og:image" content="http://testserver/preview.png"' in version
     assert 'content="http://testserver/es/preview.png"' in reader.get("/es/tactics/").text

@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 
-from kb.lists.filters import QUOTED_LENGTH, quoted
+from kb.lists.fields import QUOTED_LENGTH, quoted
 from kb.models import Platform
 
 from ..factories import make_countermeasure, make_tactic, make_term

@@ -195,7 +195,8 @@ def test_a_renamed_entrys_old_name_is_said_in_the_readers_language():
     record_version(tactic, "First")
     version = publish_change(tactic, "Renamed", name="Lanterns")
     with translation.override("es"):
-        assert "“Linterna”" in str(describe([version])[version.pk][0])
+        said = str(describe([version])[version.pk][0])
+    assert "Linterna" in said and "Lanterns" not in said
 
 
 def test_the_change_log_is_in_the_readers_language(reader):

@@ -521,11 +521,12 @@ def test_no_public_page_or_api_answer_shows_a_stored_text(reader, private_text):
 
 def test_no_download_carries_a_stored_text(private_text):
     from kb.downloads.build import build_downloads
-    from kb.downloads.editions import FILES
+
+    from ..downloads.files import edition_texts
 
     edition = build_downloads()
-    for name in FILES:
-        content = edition.path(name).read_text(encoding="utf-8-sig")
+    # The data files and every page of the offline copies.
+    for name, content in edition_texts(edition).items():
         assert "difficult to determine" not in content, name
     assert PARAGRAPH_6 in edition.path("citations.csv").read_text(encoding="utf-8-sig")
 

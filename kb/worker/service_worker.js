@@ -3,7 +3,8 @@
 //
 // - Pages (GET navigations): stale-while-revalidate. A page opened before is shown at once
 //   from this device, even on a 400 ms round trip, and fetched again behind it, so the next
-//   visit shows what the server has now; a page never opened waits for the network, and
+//   visit shows what the server has now (and the page says at once when it has changed);
+//   a page never opened waits for the network, and
 //   without one gets the offline page of its language (or, for a search, the offline search
 //   when the knowledge base is saved). Only what the server lets anyone keep is kept: never
 //   `no-store` (everything sent to a signed-in editor), `private` (the suggestion form, whose
@@ -171,12 +172,25 @@ async function page(event, url) {
     }
   }
   const copy = await findPage(url);
-  if (copy) return copy;
+  if (copy) {
+    event.waitUntil(tellIfChanged(event, copy.clone(), network).catch(() => {}));
+    return copy;
+  }
   try {
     return await network;
   } catch {
     return offline(url, language);
   }
+}
+
+// The copy shown was kept before the page changed (a new version published, say): tell
+// the page, which offers the newer one (site.js). The next visit shows it anyway.
+async function tellIfChanged(event, shown, network) {
+  const response = await network;
+  if (!keepable(response)) return;
+  if ((await shown.text()) === (await response.text())) return;
+  const client = await self.clients.get(event.resultingClientId);
+  if (client) client.postMessage({ kb: "updated", url: event.request.url });
 }
 
 async function offline(url, language) {

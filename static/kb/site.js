@@ -91,6 +91,13 @@ document.addEventListener("DOMContentLoaded", () => {
 // Not in the offline copy (kb.offline.links marks its pages): its files are its own, on the
 // reader's disk or a static host that has no worker.
 if ("serviceWorker" in navigator && !document.documentElement.hasAttribute("data-offline-copy")) {
+  // The worker showed the copy this device kept, and the server's page turned out newer.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const notice = document.querySelector("[data-page-updated]");
+    if (notice && event.data && event.data.kb === "updated" && event.data.url === location.href) {
+      notice.hidden = false;
+    }
+  });
   window.addEventListener("load", async () => {
     try {
       await navigator.serviceWorker.register("/service-worker.js");

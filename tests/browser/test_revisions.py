@@ -1,7 +1,7 @@
 """Changing a public entry in a real browser: a contributor proposes a change to a published
 tactic and sends it to review; readers still see the published page; a reviewer finds it
 in the review queue, reads what it changes and publishes it; readers then see the change
-and its new version."""
+(told at once that it is there, when their browser had kept the page) and its new version."""
 
 from __future__ import annotations
 
@@ -50,8 +50,14 @@ def test_pending_revision_goes_through_the_queue_and_the_diff_to_the_public_page
     expect(reviewer.locator(".messagelist")).to_contain_text("Publish revision")
     reviewer.context.close()
 
+    # The reader's browser kept the page it showed before (the service worker): it shows that
+    # copy at once, says the page has changed, and shows the new one a tap later.
     reader.goto(live_url)
+    updated = reader.locator("[data-page-updated]")
+    expect(updated).to_be_visible()
+    updated.get_by_role("link", name="Show the latest version").click()
     expect(reader.locator("main")).to_contain_text(NEW_WORDS)
+    expect(reader.locator("[data-page-updated]")).to_be_hidden()
     reader.goto(f"/tactics/{tactic.public_id}/changes/")
-    expect(reader.locator("ol.changes li").first).to_contain_text("Talent scouts")
+    expect(reader.locator("ol.changes li").first).to_contain_text("Summary rewritten")
     reader.context.close()

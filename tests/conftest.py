@@ -49,12 +49,14 @@ def english_outside_requests():
 @pytest.fixture(autouse=True)
 def page_cache_only_where_asked(request, settings):
     """The page cache is off, so that every request renders, except in tests marked
-    ``page_cache`` (its own tests), which start and end with it empty."""
+    ``page_cache`` (its own tests), which end with it empty. Every test starts with the
+    cache empty: what the lists keep per content version is keyed by its number, which
+    each test's rolled-back database repeats while PostgreSQL's row ids move on."""
+    cache.clear()
     if request.node.get_closest_marker("page_cache") is None:
         settings.KB_PAGE_CACHE_SECONDS = 0
         yield
         return
-    cache.clear()
     yield
     cache.clear()
 
